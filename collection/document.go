@@ -1,0 +1,231 @@
+package collection
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/tidwall/gjson"
+)
+
+// Kind is what a Postman JSON file holds, detected from its content.
+type Kind int
+
+const (
+	KindCollection21 Kind = iota + 1 // collection, schema v2.1.0
+	KindCollection20                 // collection, schema v2.0.0 (auth params as objects)
+	KindEnvironment                  // environment export
+	KindGlobals                      // globals export
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindCollection21:
+		return "collection v2.1"
+	case KindCollection20:
+		return "collection v2.0"
+	case KindEnvironment:
+		return "environment"
+	case KindGlobals:
+		return "globals"
+	}
+	return "unknown"
+}
+
+// IsCollection reports whether k is a collection of either version.
+func (k Kind) IsCollection() bool { return k == KindCollection21 || k == KindCollection20 }
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// Document is a validated Postman file. Its bytes are never modified; edits
+// are made with an Editor and produce new bytes.
+type Document struct {
+	Name  string // file name used in messages
+	Kind  Kind
+	Style Style
+	bom   []byte // the UTF-8 BOM, if the file had one; kept on output
+	body  []byte // the JSON text, after the BOM
+	root  gjson.Result
+}
+
+// Body returns the JSON text (without a BOM). Callers must not modify it.
+func (d *Document) Body() []byte { return d.body }
+
+// Root returns the top-level JSON object, with absolute byte offsets into
+// Body.
+func (d *Document) Root() gjson.Result { return d.root }
+
+// Bytes returns the whole file as read, BOM included.
+func (d *Document) Bytes() []byte {
+	if len(d.bom) == 0 {
+		return d.body
+	}
+	return append(append([]byte{}, d.bom...), d.body...)
+}
+
+// InputError is a problem with a user's file: it names the file, the
+// position when there is one, what is wrong and what to do.
+type InputError struct {
+	File string
+	Pos  Position // zero when the problem is not at one place
+	Path string   // JSON path, when known
+	Msg  string
+	Hint string // what to do; may be empty
+}
+
+func (e *InputError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Pos.Line > 0 {
+		fmt.Fprintf(&b, ":%d:%d", e.Pos.Line, e.Pos.Col)
+	}
+	b.WriteString(": ")
+	if e.Path != "" {
+		b.WriteString(e.Path)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	if e.Hint != "" {
+		b.WriteString(" (")
+		b.WriteString(e.Hint)
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+// Parse validates data as a Postman file and detects its kind. name is
+// used in error messages only. Parse does not copy data; the caller must
+// not modify it afterwards.
+func Parse(name string, data []byte) (*Document, error) {
+	doc, err := parseJSON(name, data)
+	if err != nil {
+		return nil, err
+	}
+	if doc.Kind, err = detectKind(doc); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// parseJSON validates data as a JSON object and detects its style.
+func parseJSON(name string, data []byte) (*Document, error) {
+	bad := func(offset int, msg, hint string) error {
+		return &InputError{File: name, Pos: positionOf(data, offset), Msg: msg, Hint: hint}
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, &InputError{File: name, Msg: "file is empty", Hint: "export the collection from Postman as Collection v2.1 JSON"}
+	}
+	if isUTF16(data) {
+		return nil, &InputError{File: name, Msg: "file is UTF-16 encoded; pmprep reads UTF-8 only",
+			Hint: "convert it first, e.g. iconv -f UTF-16 -t UTF-8"}
+	}
+	doc := &Document{Name: name, body: data}
+	if bytes.HasPrefix(data, utf8BOM) {
+		doc.bom, doc.body = data[:3], data[3:]
+	}
+	if !utf8.Valid(doc.body) {
+		off := len(doc.bom) + firstInvalidUTF8(doc.body)
+		return nil, bad(off, "invalid UTF-8", "save the file as UTF-8")
+	}
+	if err := validate(doc.body); err != nil {
+		var se *syntaxError
+		if errors.As(err, &se) {
+			return nil, bad(len(doc.bom)+se.offset, "invalid JSON: "+se.msg, "is this a complete Postman export?")
+		}
+		return nil, err
+	}
+	start := skipSpace(doc.body, 0)
+	if doc.body[start] != '{' {
+		return nil, bad(len(doc.bom)+start, "expected a JSON object at the top level, found "+jsonTypeName(doc.body[start]),
+			"pmprep reads Postman collection, environment and globals exports")
+	}
+	end := len(bytes.TrimRight(doc.body, " \t\r\n"))
+	// Zero-copy view: gjson results then point into the caller's bytes, and
+	// their Index fields are absolute offsets into body.
+	text := unsafe.String(&doc.body[0], len(doc.body))
+	doc.root = gjson.Parse(text[start:end])
+	doc.root.Index = start
+	doc.Style = detectStyle(doc.body)
+	return doc, nil
+}
+
+func detectKind(doc *Document) (Kind, error) {
+	root := doc.root
+	top := Fields(root)
+	info, item := top["info"], top["item"]
+	fail := func(r gjson.Result, path, msg, hint string) (Kind, error) {
+		e := &InputError{File: doc.Name, Path: path, Msg: msg, Hint: hint}
+		if r.Exists() {
+			e.Pos = positionOf(doc.Bytes(), len(doc.bom)+r.Index)
+		}
+		return 0, e
+	}
+	const v1Hint = "this looks like a Postman v1 collection; convert it with postman-collection-transformer (npx postman-collection-transformer convert -i in.json -o out.json -j 1.0.0 -p 2.1.0) or re-export it as v2.1"
+	switch {
+	case info.Exists():
+		if !info.IsObject() {
+			return fail(info, "info", "expected an object", "")
+		}
+		schema := info.Get("schema").String()
+		switch {
+		case strings.Contains(schema, "/v1."):
+			return fail(info, "info.schema", "Postman collection v1 is not supported", v1Hint)
+		case item.Exists() && !item.IsArray():
+			return fail(item, "item", "expected an array of folders and requests", "is this a Postman v2 collection export?")
+		case !item.Exists():
+			return fail(info, "", `collection has no "item" array`, "export the collection from Postman as Collection v2.1 JSON")
+		case strings.Contains(schema, "/v2.0."):
+			return KindCollection20, nil
+		case schema == "" || strings.Contains(schema, "/v2.1."):
+			return KindCollection21, nil
+		default:
+			return fail(info.Get("schema"), "info.schema", "unknown collection schema", "pmprep reads Postman collection v2.1 and v2.0")
+		}
+	case top["requests"].Exists() || top["order"].Exists() || top["folders"].Exists():
+		return fail(root, "", "Postman collection v1 is not supported", v1Hint)
+	case top["values"].IsArray():
+		if top["_postman_variable_scope"].String() == "globals" {
+			return KindGlobals, nil
+		}
+		return KindEnvironment, nil
+	}
+	return fail(root, "", "not a Postman collection, environment or globals file (no \"info\" and \"item\", no \"values\")",
+		"export it from Postman as Collection v2.1 JSON")
+}
+
+// isUTF16 recognises UTF-16 by its BOM or by NUL bytes beside the first
+// character, which a UTF-8 JSON file never has.
+func isUTF16(data []byte) bool {
+	if len(data) >= 2 && (data[0] == 0xFF && data[1] == 0xFE || data[0] == 0xFE && data[1] == 0xFF) {
+		return true
+	}
+	return len(data) >= 2 && (data[0] == 0 || data[1] == 0)
+}
+
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
+}
+
+func jsonTypeName(c byte) string {
+	switch c {
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	}
+	return "a number"
+}

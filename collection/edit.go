@@ -1,0 +1,346 @@
+package collection
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/tidwall/gjson"
+)
+
+// Editor collects edits on a Document's original bytes and applies them in
+// one splice. Every edit names a value located on those original bytes
+// (gjson results with absolute offsets), so the order in which edits are
+// added does not matter and no edit ever sees another's output.
+type Editor struct {
+	doc        *Document
+	spans      []span
+	containers map[int]*containerEdit // by the container's start offset
+	order      []int                  // container offsets in the order first touched, for determinism
+}
+
+// span replaces body[start:end] with text.
+type span struct {
+	start, end int
+	text       string
+}
+
+// containerEdit gathers the deletions and appends for one object or array:
+// they interact (separators, emptiness), so they are planned together.
+type containerEdit struct {
+	c       gjson.Result
+	deletes map[int]bool
+	appends []child
+}
+
+type child struct {
+	member bool   // an object member (key: value), not an array element
+	key    string // the member's key
+	value  Fragment
+}
+
+// NewEditor starts an edit of doc.
+func NewEditor(doc *Document) *Editor {
+	return &Editor{doc: doc, containers: map[int]*containerEdit{}}
+}
+
+// Replace replaces the value v with f, encoded at v's indentation.
+func (e *Editor) Replace(v gjson.Result, f Fragment) {
+	e.ReplaceRaw(v, Encode(f, e.lineIndent(v.Index), e.doc.Style))
+}
+
+// ReplaceRaw replaces the value v with JSON text written as given.
+func (e *Editor) ReplaceRaw(v gjson.Result, text string) {
+	if text == v.Raw {
+		return // no-op edits keep Apply's "changed" answer honest
+	}
+	e.spans = append(e.spans, span{v.Index, v.Index + len(v.Raw), text})
+}
+
+// Delete removes the member or element at index i of container c, with
+// the separator that belongs to it.
+func (e *Editor) Delete(c gjson.Result, i int) {
+	e.container(c).deletes[i] = true
+}
+
+// AppendMember adds key: value at the end of object c.
+func (e *Editor) AppendMember(c gjson.Result, key string, value Fragment) {
+	ce := e.container(c)
+	ce.appends = append(ce.appends, child{member: true, key: key, value: value})
+}
+
+// AppendElement adds value at the end of array c.
+func (e *Editor) AppendElement(c gjson.Result, value Fragment) {
+	ce := e.container(c)
+	ce.appends = append(ce.appends, child{value: value})
+}
+
+// Set replaces the value of key in object obj, or appends the member.
+func (e *Editor) Set(obj gjson.Result, key string, value Fragment) {
+	if v, ok := Field(obj, key); ok {
+		e.Replace(v, value)
+		return
+	}
+	e.AppendMember(obj, key, value)
+}
+
+func (e *Editor) container(c gjson.Result) *containerEdit {
+	ce, ok := e.containers[c.Index]
+	if !ok {
+		ce = &containerEdit{c: c, deletes: map[int]bool{}}
+		e.containers[c.Index] = ce
+		e.order = append(e.order, c.Index)
+	}
+	return ce
+}
+
+// Changed reports whether any edit has been recorded.
+func (e *Editor) Changed() bool {
+	for _, off := range e.order {
+		ce := e.containers[off]
+		if len(ce.deletes) > 0 || len(ce.appends) > 0 {
+			return true
+		}
+	}
+	return len(e.spans) > 0
+}
+
+// Apply returns the edited file, BOM included. Overlapping edits are a
+// programming error and are reported, never resolved silently.
+func (e *Editor) Apply() ([]byte, error) {
+	spans := append([]span(nil), e.spans...)
+	for _, off := range e.order {
+		spans = append(spans, e.planContainer(e.containers[off])...)
+	}
+	// Stable: zero-width inserts at one offset keep the order they were planned in.
+	sort.SliceStable(spans, func(i, j int) bool {
+		if spans[i].start != spans[j].start {
+			return spans[i].start < spans[j].start
+		}
+		return spans[i].end < spans[j].end
+	})
+	body := e.doc.body
+	grow := 0
+	for i, s := range spans {
+		if i > 0 && spans[i-1].end > s.start {
+			return nil, fmt.Errorf("internal error: overlapping edits at offsets %d and %d of %s", spans[i-1].start, s.start, e.doc.Name)
+		}
+		grow += len(s.text) - (s.end - s.start)
+	}
+	out := make([]byte, 0, len(e.doc.bom)+len(body)+grow)
+	out = append(out, e.doc.bom...)
+	last := 0
+	for _, s := range spans {
+		out = append(out, body[last:s.start]...)
+		out = append(out, s.text...)
+		last = s.end
+	}
+	return append(out, body[last:]...), nil
+}
+
+// planContainer turns a container's deletions and appends into spans that
+// touch only the removed children and the separators beside them.
+//
+// A container is "open g0 c0 g1 c1 … c(n-1) gn close", where gi is the gap
+// (comma and white space) before child i and gn the gap before close.
+// Deleting a run of children after a kept child removes [end(kept), end(run));
+// a run at the start removes [start(0), start(first kept)).
+func (e *Editor) planContainer(ce *containerEdit) []span {
+	c := ce.c
+	starts, ends := childSpans(c)
+	n := len(starts)
+	open, closeAt := c.Index, c.Index+len(c.Raw)-1
+	var kept []int
+	for i := 0; i < n; i++ {
+		if !ce.deletes[i] {
+			kept = append(kept, i)
+		}
+	}
+	body := e.doc.body
+	if len(kept) == 0 {
+		// Empty, or emptied: rewrite the inside in the document's style.
+		if n == 0 && len(ce.appends) == 0 {
+			return nil
+		}
+		indent := e.lineIndent(open)
+		inner := indent + e.doc.Style.Unit
+		if !bytes.ContainsAny(body[open:closeAt], "\n") && n > 0 || e.doc.Style.Minified() {
+			inner = "" // keep a one-line container on one line
+		}
+		var b strings.Builder
+		st := e.doc.Style
+		if inner == "" {
+			st = Style{}
+		}
+		for i, a := range ce.appends {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(st.Newline)
+			b.WriteString(inner)
+			e.writeChild(&b, a, inner, st)
+		}
+		if len(ce.appends) > 0 {
+			b.WriteString(st.Newline)
+			if st.Newline != "" {
+				b.WriteString(indent)
+			}
+		}
+		return []span{{open + 1, closeAt, b.String()}}
+	}
+	var out []span
+	// Deletions, run by run.
+	for i := 0; i < n; {
+		if !ce.deletes[i] {
+			i++
+			continue
+		}
+		j := i
+		for j+1 < n && ce.deletes[j+1] {
+			j++
+		}
+		if i == 0 {
+			out = append(out, span{starts[0], starts[j+1], ""})
+		} else {
+			out = append(out, span{ends[i-1], ends[j], ""})
+		}
+		i = j + 1
+	}
+	if len(ce.appends) == 0 {
+		return out
+	}
+	// Appends go after the last kept child, each behind a separator copied
+	// from the container (the gap before child 1, or before child 0).
+	var sep string
+	if n >= 2 {
+		sep = string(body[ends[0]:starts[1]])
+	} else {
+		sep = "," + string(body[open+1:starts[0]])
+	}
+	childIndent := sep[strings.LastIndexAny(sep, "\n")+1:]
+	childIndent = strings.TrimLeft(childIndent, ",")
+	st := e.doc.Style
+	if !strings.ContainsAny(sep, "\n") {
+		st = Style{} // a one-line container stays on one line
+	}
+	var b strings.Builder
+	for _, a := range ce.appends {
+		b.WriteString(sep)
+		e.writeChild(&b, a, childIndent, st)
+	}
+	last := kept[len(kept)-1]
+	return append(out, span{ends[last], ends[last], b.String()})
+}
+
+func (e *Editor) writeChild(b *strings.Builder, a child, indent string, st Style) {
+	if a.member {
+		writeString(b, a.key)
+		b.WriteByte(':')
+		if !st.Minified() {
+			b.WriteByte(' ')
+		}
+	}
+	a.value.encode(b, indent, st)
+}
+
+// lineIndent is the leading white space of the line that holds offset.
+func (e *Editor) lineIndent(offset int) string {
+	body := e.doc.body
+	start := bytes.LastIndexByte(body[:offset], '\n') + 1
+	end := start
+	for end < offset && (body[end] == ' ' || body[end] == '\t') {
+		end++
+	}
+	return string(body[start:end])
+}
+
+// childSpans returns where each member (key through value) or element of
+// container c starts and ends.
+func childSpans(c gjson.Result) (starts, ends []int) {
+	isObj := c.IsObject()
+	c.ForEach(func(k, v gjson.Result) bool {
+		s := v.Index
+		if isObj {
+			s = k.Index
+		}
+		starts = append(starts, s)
+		ends = append(ends, v.Index+len(v.Raw))
+		return true
+	})
+	return starts, ends
+}
+
+// Field returns the value of key in obj, with its absolute offset. Unlike
+// gjson.Get it takes the key literally (no path syntax).
+func Field(obj gjson.Result, key string) (gjson.Result, bool) {
+	var found gjson.Result
+	ok := false
+	obj.ForEach(func(k, v gjson.Result) bool {
+		if k.Str == key {
+			found, ok = v, true
+			return false
+		}
+		return true
+	})
+	return found, ok
+}
+
+// Fields returns obj's members by key (the first of duplicates), in one
+// pass over obj: on a 60 MB collection root each separate lookup would
+// skip over the whole "item" tree again.
+func Fields(obj gjson.Result) map[string]gjson.Result {
+	m := map[string]gjson.Result{}
+	obj.ForEach(func(k, v gjson.Result) bool {
+		if _, dup := m[k.Str]; !dup {
+			m[k.Str] = v
+		}
+		return true
+	})
+	return m
+}
+
+// DeleteMember removes key (its first occurrence) from object obj.
+func (e *Editor) DeleteMember(obj gjson.Result, key string) {
+	i, found := 0, -1
+	obj.ForEach(func(k, _ gjson.Result) bool {
+		if k.Str == key {
+			found = i
+			return false
+		}
+		i++
+		return true
+	})
+	if found >= 0 {
+		e.Delete(obj, found)
+	}
+}
+
+// ReplaceElements replaces elements from..to (inclusive) of array arr with
+// values, which may be fewer or more; the new elements are separated and
+// indented like the first replaced one.
+func (e *Editor) ReplaceElements(arr gjson.Result, from, to int, values []Fragment) {
+	elems := arr.Array()
+	for i := from + 1; i <= to; i++ {
+		e.Delete(arr, i)
+	}
+	if len(values) == 0 {
+		e.Delete(arr, from)
+		return
+	}
+	first := elems[from]
+	indent := e.lineIndent(first.Index)
+	st := e.doc.Style
+	sep := "," + st.Newline + indent
+	if !bytes.ContainsAny(e.doc.body[arr.Index:arr.Index+len(arr.Raw)], "\n") {
+		st, sep = Style{}, ","
+	}
+	var b strings.Builder
+	for i, v := range values {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		v.encode(&b, indent, st)
+	}
+	e.ReplaceRaw(first, b.String())
+}

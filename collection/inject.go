@@ -1,0 +1,392 @@
+package collection
+
+import (
+	"strings"
+
+	"github.com/tidwall/gjson"
+)
+
+// InjectPlan says what Inject writes. It is built by the caller from the
+// settings and the rendered script; Inject only knows where things go.
+type InjectPlan struct {
+	// PreRequest is pmprep's block for the collection pre-request script,
+	// markers included. It replaces an existing block (found with IsBegin
+	// and IsEnd) or goes before the user's own lines.
+	PreRequest []string
+	// Test is pmprep's block for the collection test script; nil removes a
+	// block an earlier run wrote.
+	Test           []string
+	IsBegin, IsEnd func(line string) bool
+
+	// Auth is the collection auth to write: Type "bearer" or "oauth2" and
+	// its parameters (in v2.1 order; written in the file's version's form).
+	AuthType   string
+	AuthParams []AuthParam
+
+	// Variables are declared in the collection "variable" list when no
+	// variable of that key exists.
+	Variables []Variable
+
+	// KeepAuth reports whether a request's or folder's bearer/oauth2 block
+	// serves another purpose and must stay. nil: every such block is
+	// replaced by the collection auth.
+	KeepAuth func(typ string, params []KV) bool
+}
+
+// AuthParam is one parameter of the collection auth block.
+type AuthParam struct {
+	Key, Value string
+}
+
+// Variable is a collection variable to declare.
+type Variable struct {
+	Key, Value string
+}
+
+// InjectReport says what Inject did, for the summary on stderr. It holds
+// paths and names only, never values.
+type InjectReport struct {
+	Changed        bool
+	ScriptAction   string   // "added" or "replaced" or "unchanged"
+	AuthAction     string   // "added", "replaced (was apikey)", "unchanged"
+	DeclaredVars   []string // variable keys added
+	Requests       int      // requests in the collection
+	Inheriting     int      // requests that now use the collection auth
+	RemovedAuth    []string // paths of bearer/oauth2 blocks removed so they inherit
+	RetargetedAuth []string // paths of blocks rewritten to use the token (a folder above them has other auth)
+	RemovedHeaders []string // paths of Authorization headers removed
+	LeftAuth       []string // "path (type)" of auth blocks kept
+	LeftHeaders    []string // paths of Authorization headers kept (not a bearer token)
+	NotUsingToken  int      // requests that keep their own or a folder's other auth
+}
+
+// Inject applies plan to a collection and returns the new file bytes.
+// Nothing outside the collection auth, event and variable lists and the
+// bearer/oauth2 blocks and Authorization headers it replaces is touched.
+func Inject(doc *Document, plan InjectPlan) ([]byte, *InjectReport, error) {
+	if !doc.Kind.IsCollection() {
+		return nil, nil, &InputError{File: doc.Name, Msg: "inject needs a collection, this is a " + doc.Kind.String() + " file"}
+	}
+	e := NewEditor(doc)
+	rep := &InjectReport{}
+	root := doc.root
+	top := Fields(root)
+
+	// Appended in Postman's own order: auth, event, variable.
+	rep.AuthAction = injectAuth(e, doc, root, top["auth"], plan)
+	rep.ScriptAction = injectEvents(e, root, top["event"], plan)
+	rep.DeclaredVars = declareVariables(e, root, top["variable"], plan.Variables)
+
+	err := injectItems(e, doc, plan, rep)
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err := e.Apply()
+	if err != nil {
+		return nil, nil, err
+	}
+	rep.Changed = e.Changed()
+	return out, rep, nil
+}
+
+func scriptEvent(listen string, lines []string) Object {
+	return Object{
+		{"listen", String(listen)},
+		{"script", Object{{"type", String("text/javascript")}, {"exec", lines2fragments(lines)}}},
+	}
+}
+
+func lines2fragments(lines []string) Array {
+	a := make(Array, len(lines))
+	for i, l := range lines {
+		a[i] = String(l)
+	}
+	return a
+}
+
+// injectEvents writes the pre-request block and the test block (or removes
+// an old test block).
+func injectEvents(e *Editor, root, events gjson.Result, plan InjectPlan) string {
+	want := []struct {
+		listen string
+		lines  []string
+	}{{"prerequest", plan.PreRequest}, {"test", plan.Test}}
+	if !events.IsArray() {
+		var add Array
+		for _, w := range want {
+			if w.lines != nil {
+				add = append(add, scriptEvent(w.listen, w.lines))
+			}
+		}
+		if events.Exists() {
+			e.Replace(events, add)
+		} else {
+			e.AppendMember(root, "event", add)
+		}
+		return "added"
+	}
+	action := "unchanged"
+	for _, w := range want {
+		var ev gjson.Result
+		evIndex, i := -1, 0
+		events.ForEach(func(_, v gjson.Result) bool {
+			if l, _ := Field(v, "listen"); v.IsObject() && l.String() == w.listen {
+				ev, evIndex = v, i
+				return false
+			}
+			i++
+			return true
+		})
+		if w.lines == nil && onlyOurLines(ev, plan) {
+			e.Delete(events, evIndex) // the event held nothing but our old block
+			continue
+		}
+		if !ev.Exists() {
+			if w.lines != nil {
+				e.AppendElement(events, scriptEvent(w.listen, w.lines))
+				action = "added"
+			}
+			continue
+		}
+		if a := injectExec(e, ev, w.lines, plan); w.listen == "prerequest" {
+			action = a
+		}
+	}
+	return action
+}
+
+// injectExec puts lines into one event's script, keeping the user's lines.
+func injectExec(e *Editor, ev gjson.Result, lines []string, plan InjectPlan) string {
+	script, ok := Field(ev, "script")
+	if !ok || !script.IsObject() {
+		if lines == nil {
+			return "unchanged"
+		}
+		e.Set(ev, "script", Object{{"type", String("text/javascript")}, {"exec", lines2fragments(lines)}})
+		return "added"
+	}
+	exec, ok := Field(script, "exec")
+	switch {
+	case !ok:
+		if lines == nil {
+			return "unchanged"
+		}
+		e.AppendMember(script, "exec", lines2fragments(lines))
+		return "added"
+	case exec.Type == gjson.String:
+		// One multi-line string: keep it verbatim as one element after ours.
+		if lines == nil {
+			return "unchanged"
+		}
+		a := lines2fragments(lines)
+		if exec.Str != "" {
+			a = append(a, Raw(exec.Raw))
+		}
+		e.Replace(exec, a)
+		return "added"
+	case !exec.IsArray():
+		if lines == nil {
+			return "unchanged"
+		}
+		e.Replace(exec, lines2fragments(lines))
+		return "replaced"
+	}
+	elems := exec.Array()
+	begin, end := -1, -1
+	for i, el := range elems {
+		if el.Type != gjson.String {
+			continue
+		}
+		if begin < 0 && plan.IsBegin(el.Str) {
+			begin = i
+		} else if begin >= 0 && plan.IsEnd(el.Str) {
+			end = i
+			break
+		}
+	}
+	if begin >= 0 && end < 0 {
+		end = begin // a lone begin marker: replace just that line
+	}
+	switch {
+	case begin >= 0:
+		if sameLines(elems[begin:end+1], lines) {
+			return "unchanged"
+		}
+		e.ReplaceElements(exec, begin, end, lines2fragments(lines))
+		if lines == nil {
+			return "removed"
+		}
+		return "replaced"
+	case lines == nil:
+		return "unchanged"
+	case len(elems) == 0:
+		for _, l := range lines {
+			e.AppendElement(exec, String(l))
+		}
+	default:
+		// Ours first, so the token is set before the user's lines run.
+		e.ReplaceElements(exec, 0, 0, append(lines2fragments(lines), Raw(elems[0].Raw)))
+	}
+	return "added"
+}
+
+// onlyOurLines reports whether an event's script is exactly one pmprep block.
+func onlyOurLines(ev gjson.Result, plan InjectPlan) bool {
+	exec := ev.Get("script.exec")
+	if !exec.IsArray() {
+		return false
+	}
+	el := exec.Array()
+	return len(el) >= 2 && plan.IsBegin(el[0].Str) && plan.IsEnd(el[len(el)-1].Str)
+}
+
+func sameLines(elems []gjson.Result, lines []string) bool {
+	if len(elems) != len(lines) {
+		return false
+	}
+	for i, el := range elems {
+		if el.Str != lines[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// authFragment encodes the collection auth in the file's version's form.
+func authFragment(kind Kind, typ string, params []AuthParam) Object {
+	var p Fragment
+	if kind == KindCollection20 {
+		o := Object{}
+		for _, kv := range params {
+			o = append(o, Member{kv.Key, String(kv.Value)})
+		}
+		p = o
+	} else {
+		a := Array{}
+		for _, kv := range params {
+			a = append(a, Object{{"key", String(kv.Key)}, {"value", String(kv.Value)}, {"type", String("string")}})
+		}
+		p = a
+	}
+	return Object{{"type", String(typ)}, {typ, p}}
+}
+
+func injectAuth(e *Editor, doc *Document, root, auth gjson.Result, plan InjectPlan) string {
+	f := authFragment(doc.Kind, plan.AuthType, plan.AuthParams)
+	if !auth.Exists() {
+		e.AppendMember(root, "auth", f)
+		return "added"
+	}
+	old := AuthType(auth)
+	if Encode(f, e.lineIndent(auth.Index), doc.Style) == auth.Raw {
+		return "unchanged"
+	}
+	e.Replace(auth, f)
+	if old == "" {
+		return "added"
+	}
+	return "replaced (was " + old + ")"
+}
+
+func declareVariables(e *Editor, root, vars gjson.Result, want []Variable) []string {
+	have := map[string]bool{}
+	if vars.IsArray() {
+		vars.ForEach(func(_, v gjson.Result) bool {
+			if k, ok := Field(v, "key"); ok {
+				have[k.String()] = true
+			}
+			return true
+		})
+	}
+	var add Array
+	var names []string
+	for _, v := range want {
+		if have[v.Key] {
+			continue
+		}
+		have[v.Key] = true
+		add = append(add, Object{{"key", String(v.Key)}, {"value", String(v.Value)}, {"type", String("string")}})
+		names = append(names, v.Key)
+	}
+	switch {
+	case len(add) == 0:
+	case vars.IsArray():
+		for _, a := range add {
+			e.AppendElement(vars, a)
+		}
+	case vars.Exists():
+		e.Replace(vars, add)
+	default:
+		e.AppendMember(root, "variable", add)
+	}
+	return names
+}
+
+// injectItems makes bearer/oauth2 blocks inherit the collection auth and
+// removes Authorization headers that carry stale tokens.
+func injectItems(e *Editor, doc *Document, plan InjectPlan, rep *InjectReport) error {
+	// usesCollection records, per folder, whether its requests reach the
+	// collection auth when they inherit.
+	usesCollection := map[*Item]bool{}
+	return Walk(doc, func(it *Item) error {
+		inherited := it.Parent == nil || usesCollection[it.Parent]
+		uses := inherited
+		if typ := AuthType(it.Auth); typ != "" && typ != "inherit" {
+			switch {
+			case (typ == "bearer" || typ == "oauth2") && (plan.KeepAuth == nil || !plan.KeepAuth(typ, AuthParams(it.Auth, typ))):
+				if inherited {
+					e.DeleteMember(it.AuthHolder, "auth")
+					rep.RemovedAuth = append(rep.RemovedAuth, it.AuthPath)
+				} else {
+					// A folder above has other auth: point this block at the token instead.
+					e.Replace(it.Auth, authFragment(doc.Kind, plan.AuthType, plan.AuthParams))
+					rep.RetargetedAuth = append(rep.RetargetedAuth, it.AuthPath)
+				}
+				uses = true
+			default:
+				rep.LeftAuth = append(rep.LeftAuth, it.AuthPath+" ("+typ+")")
+				uses = false
+			}
+		}
+		if it.Folder {
+			usesCollection[it] = uses
+			return nil
+		}
+		rep.Requests++
+		if !uses {
+			rep.NotUsingToken++
+			return nil
+		}
+		rep.Inheriting++
+		if it.Request.IsObject() {
+			removeAuthorizationHeaders(e, it, rep)
+		}
+		return nil
+	})
+}
+
+// removeAuthorizationHeaders drops enabled Authorization headers that send
+// a bearer token: the collection auth sends the fresh one.
+func removeAuthorizationHeaders(e *Editor, it *Item, rep *InjectReport) {
+	headers, ok := Field(it.Request, "header")
+	if !ok || !headers.IsArray() {
+		return
+	}
+	i := 0
+	headers.ForEach(func(_, h gjson.Result) bool {
+		defer func() { i++ }()
+		f := Fields(h)
+		if !strings.EqualFold(strings.TrimSpace(f["key"].String()), "authorization") || f["disabled"].Bool() {
+			return true
+		}
+		path := it.Path + ".request.header[" + itoa(i) + "]"
+		v := strings.TrimSpace(f["value"].String())
+		if v == "" || len(v) > 7 && strings.EqualFold(v[:7], "bearer ") {
+			e.Delete(headers, i)
+			rep.RemovedHeaders = append(rep.RemovedHeaders, path)
+		} else {
+			rep.LeftHeaders = append(rep.LeftHeaders, path)
+		}
+		return true
+	})
+}

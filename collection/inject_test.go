@@ -1,0 +1,158 @@
+package collection
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// testPlan is a fixed plan with a fake script block: these tests are about
+// where inject writes, not what the script says (package script tests that).
+func testPlan(retry bool) InjectPlan {
+	p := InjectPlan{
+		PreRequest: []string{"// >>> pmprep test-begin", "pmprepFetch(\"</script>\u2028\");", "// <<< pmprep end"},
+		IsBegin:    func(l string) bool { return strings.HasPrefix(l, "// >>> pmprep") },
+		IsEnd:      func(l string) bool { return strings.HasPrefix(l, "// <<< pmprep end") },
+		AuthType:   "bearer",
+		AuthParams: []AuthParam{{"token", "{{pmprep_access_token}}"}},
+		Variables:  []Variable{{"token_url", "https://auth.example.test/token"}, {"client_id", ""}, {"client_secret", ""}, {"base_url", "must-not-overwrite"}},
+	}
+	if retry {
+		p.Test = []string{"// >>> pmprep test-begin", "retry();", "// <<< pmprep end"}
+	}
+	return p
+}
+
+func TestInjectGolden(t *testing.T) {
+	files, _ := filepath.Glob("testdata/inject/*.postman_collection.json")
+	if len(files) == 0 {
+		t.Fatal("no fixtures")
+	}
+	for _, f := range files {
+		for _, retry := range []bool{false, true} {
+			name := strings.TrimSuffix(filepath.Base(f), ".postman_collection.json")
+			if retry {
+				name += ".retry"
+			}
+			t.Run(name, func(t *testing.T) {
+				in, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out := injectOK(t, f, in, testPlan(retry))
+				golden := filepath.Join("testdata/inject/golden", name+".json")
+				if *update {
+					os.MkdirAll(filepath.Dir(golden), 0o755)
+					if err := os.WriteFile(golden, out, 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				want, err := os.ReadFile(golden)
+				if err != nil {
+					t.Fatalf("%v (run go test ./collection -update)", err)
+				}
+				if !bytes.Equal(out, want) {
+					t.Errorf("output differs from %s (run with -update and review the diff)", golden)
+				}
+				checkInjected(t, in, out)
+				// Idempotent: inject on its own output changes nothing.
+				if again := injectOK(t, f, out, testPlan(retry)); !bytes.Equal(again, out) {
+					t.Errorf("second inject changed the output")
+				}
+				// Dropping the retry block removes exactly what it added.
+				if retry {
+					if back := injectOK(t, f, out, testPlan(false)); !bytes.Equal(back, injectOK(t, f, in, testPlan(false))) {
+						t.Errorf("removing the test block does not give the plain output")
+					}
+				}
+			})
+		}
+	}
+}
+
+func injectOK(t *testing.T, name string, in []byte, plan InjectPlan) []byte {
+	t.Helper()
+	doc, err := Parse(name, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := Inject(doc, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// checkInjected asserts the properties that hold for any inject output:
+// valid JSON, the same BOM and line ends, and — decoded — everything but
+// the parts inject owns is equal to the input.
+func checkInjected(t *testing.T, in, out []byte) {
+	t.Helper()
+	if bytes.HasPrefix(in, utf8BOM) != bytes.HasPrefix(out, utf8BOM) {
+		t.Errorf("BOM not kept")
+	}
+	in, out = bytes.TrimPrefix(in, utf8BOM), bytes.TrimPrefix(out, utf8BOM)
+	if !json.Valid(out) {
+		t.Fatalf("output is not valid JSON")
+	}
+	if bytes.Contains(in, []byte("\r\n")) && bytes.Count(out, []byte("\n")) != bytes.Count(out, []byte("\r\n")) {
+		t.Errorf("CRLF file got bare LF line ends")
+	}
+	a, b := ownedStripped(t, in), ownedStripped(t, out)
+	if !jsonEqual(a, b) {
+		t.Errorf("inject changed something outside auth, events, variables and Authorization headers")
+	}
+}
+
+// ownedStripped decodes a collection and removes what inject may change.
+func ownedStripped(t *testing.T, data []byte) any {
+	t.Helper()
+	var v map[string]any
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		t.Fatal(err)
+	}
+	delete(v, "auth")
+	delete(v, "event")
+	delete(v, "variable")
+	var walk func(items any)
+	walk = func(items any) {
+		list, _ := items.([]any)
+		for _, it := range list {
+			m, _ := it.(map[string]any)
+			if m == nil {
+				continue
+			}
+			delete(m, "auth")
+			if req, ok := m["request"].(map[string]any); ok {
+				delete(req, "auth")
+				if hs, ok := req["header"].([]any); ok {
+					var kept []any
+					for _, h := range hs {
+						if hm, ok := h.(map[string]any); ok && strings.EqualFold(strings.TrimSpace(hm["key"].(string)), "authorization") {
+							continue
+						}
+						kept = append(kept, h)
+					}
+					req["header"] = kept
+				}
+			}
+			walk(m["item"])
+		}
+	}
+	walk(v["item"])
+	return v
+}
+
+func jsonEqual(a, b any) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return bytes.Equal(x, y)
+}

@@ -1,0 +1,27 @@
+package collection
+
+import (
+	"bytes"
+	"unicode/utf8"
+)
+
+// Position is a 1-based line and column (columns count characters, not
+// bytes, so they match what an editor shows).
+type Position struct {
+	Line, Col int
+}
+
+// positionOf converts a byte offset in data into a Position. It is only
+// used on error paths, so a linear scan is fine.
+func positionOf(data []byte, offset int) Position {
+	if offset > len(data) {
+		offset = len(data)
+	}
+	if offset < 0 {
+		offset = 0
+	}
+	before := data[:offset]
+	line := bytes.Count(before, []byte{'\n'}) + 1
+	lineStart := bytes.LastIndexByte(before, '\n') + 1
+	return Position{Line: line, Col: utf8.RuneCount(before[lineStart:]) + 1}
+}

@@ -138,7 +138,7 @@ func parseJSON(name string, data []byte) (*Document, error) {
 		return nil, err
 	}
 	start := skipSpace(doc.body, 0)
-	if doc.body[start] != '{' {
+	if doc.body[start] != '{' && !(doc.body[start] == '[' && looksLikeVariableList(doc.body[start:])) {
 		return nil, bad(len(doc.bom)+start, "expected a JSON object at the top level, found "+jsonTypeName(doc.body[start]),
 			"pmprep reads Postman collection, environment and globals exports")
 	}
@@ -154,6 +154,9 @@ func parseJSON(name string, data []byte) (*Document, error) {
 
 func detectKind(doc *Document) (Kind, error) {
 	root := doc.root
+	if root.IsArray() {
+		return KindGlobals, nil // the older globals export: a bare list of variables
+	}
 	top := Fields(root)
 	info, item := top["info"], top["item"]
 	fail := func(r gjson.Result, path, msg, hint string) (Kind, error) {
@@ -198,6 +201,22 @@ func detectKind(doc *Document) (Kind, error) {
 
 // isUTF16 recognises UTF-16 by its BOM or by NUL bytes beside the first
 // character, which a UTF-8 JSON file never has.
+// looksLikeVariableList recognises the older globals export, a bare array
+// of {"key": …, "value": …} objects.
+func looksLikeVariableList(arr []byte) bool {
+	first := gjson.GetBytes(arr, "0")
+	return first.IsObject() && first.Get("key").Exists()
+}
+
+// Variables returns the variable list of an environment or globals file.
+func (d *Document) Variables() gjson.Result {
+	if d.root.IsArray() {
+		return d.root
+	}
+	v, _ := Field(d.root, "values")
+	return v
+}
+
 func isUTF16(data []byte) bool {
 	if len(data) >= 2 && (data[0] == 0xFF && data[1] == 0xFE || data[0] == 0xFE && data[1] == 0xFF) {
 		return true

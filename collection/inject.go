@@ -390,3 +390,30 @@ func removeAuthorizationHeaders(e *Editor, it *Item, rep *InjectReport) {
 		return true
 	})
 }
+
+// ScriptLines returns the lines of the collection-level script for listen
+// ("prerequest" or "test"): the exec array, or a single exec string split
+// at line breaks. nil when there is none.
+func ScriptLines(doc *Document, listen string) []string {
+	events, ok := Field(doc.root, "event")
+	if !ok || !events.IsArray() {
+		return nil
+	}
+	var lines []string
+	events.ForEach(func(_, ev gjson.Result) bool {
+		if l, _ := Field(ev, "listen"); !ev.IsObject() || l.String() != listen {
+			return true
+		}
+		exec := ev.Get("script.exec")
+		if exec.Type == gjson.String {
+			lines = strings.Split(exec.Str, "\n")
+			return false
+		}
+		exec.ForEach(func(_, l gjson.Result) bool {
+			lines = append(lines, l.String())
+			return true
+		})
+		return false
+	})
+	return lines
+}

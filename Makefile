@@ -1,0 +1,56 @@
+# pmprep — build, test, demo. `make demo` and `make test` are the two
+# commands a newcomer runs; both install what they need (Go modules, the
+# pinned newman and OAuth 2.0 servers from npm) on a fresh machine.
+
+GO      ?= go
+E2E     := testdata/e2e
+NODE_OK := $(E2E)/node_modules/.pmprep-installed
+GOFILES := $(shell git ls-files '*.go' 2>/dev/null)
+
+.PHONY: all build test vet fmt-check unit e2e-deps demo bench fuzz clean node
+
+all: build
+
+build: bin/pmprep
+
+bin/pmprep: $(GOFILES) go.mod go.sum $(wildcard templates/*.tmpl)
+	$(GO) build -o $@ ./cmd/pmprep
+
+# Node.js and npm come with this project's machine image; install them from
+# Debian's packages where a machine lacks them.
+node:
+	@command -v node >/dev/null && command -v npm >/dev/null || \
+		{ echo "installing nodejs and npm from Debian"; apt-get update -qq && apt-get install -y -qq nodejs npm; }
+
+# The pinned newman, oidc-provider, @node-oauth/oauth2-server and
+# postman-collection, from the committed lock file.
+e2e-deps: $(NODE_OK)
+$(NODE_OK): $(E2E)/package-lock.json | node
+	cd $(E2E) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+# All tests, end-to-end included: PMPREP_E2E_REQUIRED makes a missing
+# newman a failure instead of a skip.
+test: e2e-deps vet fmt-check
+	PMPREP_E2E_REQUIRED=1 $(GO) test -count=1 ./...
+
+unit:
+	$(GO) test ./...
+
+demo: build e2e-deps
+	bash examples/demo.sh
+
+bench: build e2e-deps
+	$(GO) run ./internal/bench
+
+fuzz:
+	$(GO) test ./collection -run '^$$' -fuzz FuzzValidate -fuzztime 10s
+
+clean:
+	rm -rf bin build

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/pmprep/pmprep"
+	"github.com/urfave/cli/v2"
+)
+
+// run is the whole program: the only place that sees the process streams,
+// so tests drive the real command line in memory.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	app := newApp(stdin, stdout, stderr)
+	var command string
+	if len(args) > 1 {
+		command = args[1]
+		if cmd := app.Command(command); cmd != nil {
+			command = cmd.Name
+			args = permute(args, cmd)
+		} else {
+			command = ""
+		}
+	}
+	err := app.Run(args)
+	return exitCode(err, stderr, command)
+}
+
+func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
+	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprintf(c.App.Writer, "pmprep %s\n", pmprep.Version) }
+	app := &cli.App{
+		Name:    "pmprep",
+		Usage:   "make exported Postman collections run unattended: OAuth 2.0 tokens, environments, no secrets in git",
+		Version: pmprep.Version,
+		Description: "Every flag can also be set with its PMPREP_* environment variable. Precedence: " +
+			"command-line flag > PMPREP_* variable > pmprep.yaml > what the collection already says > built-in default.\n\n" +
+			"Exit codes: 0 success (strip: nothing found), 1 strip changed or found something, 2 usage error or bad input.",
+		Reader:          stdin,
+		Writer:          stdout,
+		ErrWriter:       stderr,
+		HideHelpCommand: true,
+		// Exit codes are decided in one place (exitCode); the library must
+		// never call os.Exit itself.
+		ExitErrHandler: func(*cli.Context, error) {},
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return usagef("%v", err)
+		},
+		Commands: []*cli.Command{injectCommand()},
+	}
+	for _, c := range app.Commands {
+		c.OnUsageError = app.OnUsageError
+	}
+	return app
+}
+
+// permute moves a command's flags before its arguments, because urfave/cli
+// v2 stops reading flags at the first argument and users write both
+// `pmprep inject api.json -o out.json` and `pmprep inject -o out.json api.json`.
+// "--" ends the flags; "-" is an argument (stdin).
+func permute(args []string, cmd *cli.Command) []string {
+	takesValue := map[string]bool{}
+	for _, f := range cmd.Flags {
+		_, isBool := f.(*cli.BoolFlag)
+		for _, n := range f.Names() {
+			takesValue[n] = !isBool
+		}
+	}
+	flags := []string{}
+	var positional []string
+	rest := args[2:]
+	for i := 0; i < len(rest); i++ {
+		a := rest[i]
+		switch {
+		case a == "--":
+			positional = append(positional, rest[i+1:]...)
+			i = len(rest)
+		case len(a) > 1 && a[0] == '-':
+			flags = append(flags, a)
+			name := strings.TrimLeft(a, "-")
+			if !strings.Contains(name, "=") && takesValue[name] && i+1 < len(rest) {
+				i++
+				flags = append(flags, rest[i])
+			}
+		default:
+			positional = append(positional, a)
+		}
+	}
+	out := append([]string{args[0], args[1]}, flags...)
+	if len(positional) > 0 {
+		out = append(out, "--")
+		out = append(out, positional...)
+	}
+	return out
+}
+
+// envVar is the PMPREP_* variable of a flag.
+func envVar(flag string) []string {
+	return []string{"PMPREP_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))}
+}

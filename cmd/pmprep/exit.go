@@ -1,0 +1,53 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Exit codes, for every command: the one place they are decided.
+const (
+	exitOK    = 0 // success, or strip found nothing
+	exitFound = 1 // strip changed something, or found something with --check
+	exitBad   = 2 // usage error or bad input
+)
+
+// usageError is a mistake in the command line.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
+
+// foundError is strip's "found secrets": exit 1, and nothing more to print
+// (the findings are already on stderr).
+type foundError struct{ n int }
+
+func (e *foundError) Error() string { return fmt.Sprintf("%d secrets found", e.n) }
+
+// exitCode maps an error to the exit code and prints it once, as one line.
+func exitCode(err error, stderr io.Writer, command string) int {
+	if err == nil {
+		return exitOK
+	}
+	var found *foundError
+	if errors.As(err, &found) {
+		return exitFound
+	}
+	prefix := "pmprep: "
+	if command != "" {
+		prefix += command + ": "
+	}
+	msg := strings.ReplaceAll(err.Error(), "\n", " ")
+	var usage *usageError
+	if errors.As(err, &usage) {
+		fmt.Fprintf(stderr, "%s%s (see pmprep %s --help)\n", prefix, msg, command)
+		return exitBad
+	}
+	// Everything else — bad input (*collection.InputError, *config.Error),
+	// unreadable or unwritable files — is exit 2, by the contract.
+	fmt.Fprintf(stderr, "%s%s\n", prefix, msg)
+	return exitBad
+}

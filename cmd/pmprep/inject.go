@@ -158,7 +158,7 @@ func resolveInject(doc *collection.Document, c *cli.Context, cfg *config.Config)
 	if cfg != nil && cfg.Auth.Type.Set {
 		authType = cfg.Auth.Type.Value
 	}
-	if c.IsSet("auth") {
+	if c.String("auth") != "" {
 		authType = c.String("auth")
 	}
 	if authType != "bearer" && authType != "oauth2" {
@@ -189,8 +189,14 @@ func applyInjectFlags(c *cli.Context, s *script.Settings) error {
 			*dst = c.String(name)
 		}
 	}
-	str("grant", &s.Grant)
-	str("client-auth", &s.ClientAuth)
+	// An empty choice (say PMPREP_GRANT= in a CI file) means "not set".
+	choice := func(name string, dst *string) {
+		if c.String(name) != "" {
+			*dst = c.String(name)
+		}
+	}
+	choice("grant", &s.Grant)
+	choice("client-auth", &s.ClientAuth)
 	str("token-url", &s.TokenURL)
 	str("scope", &s.Scope)
 	str("audience", &s.Audience)

@@ -222,7 +222,8 @@ func (e *Editor) planContainer(ce *containerEdit) []span {
 	childIndent = strings.TrimLeft(childIndent, ",")
 	st := e.doc.Style
 	if !strings.ContainsAny(sep, "\n") {
-		st = Style{} // a one-line container stays on one line
+		// A one-line container stays on one line, spaced like the file.
+		st = Style{Inline: !e.doc.Style.Minified()}
 	}
 	var b strings.Builder
 	for _, a := range ce.appends {
@@ -236,10 +237,7 @@ func (e *Editor) planContainer(ce *containerEdit) []span {
 func (e *Editor) writeChild(b *strings.Builder, a child, indent string, st Style) {
 	if a.member {
 		writeString(b, a.key)
-		b.WriteByte(':')
-		if !st.Minified() {
-			b.WriteByte(' ')
-		}
+		b.WriteString(st.colon())
 	}
 	a.value.encode(b, indent, st)
 }

@@ -44,17 +44,14 @@ func (o Object) encode(b *strings.Builder, indent string, st Style) {
 	b.WriteByte('{')
 	for i, m := range o {
 		if i > 0 {
-			b.WriteByte(',')
+			b.WriteString(st.comma())
 		}
 		b.WriteString(st.Newline)
 		if !st.Minified() {
 			b.WriteString(inner)
 		}
 		writeString(b, m.Key)
-		b.WriteByte(':')
-		if !st.Minified() {
-			b.WriteByte(' ')
-		}
+		b.WriteString(st.colon())
 		m.Value.encode(b, inner, st)
 	}
 	b.WriteString(st.Newline)
@@ -73,7 +70,7 @@ func (a Array) encode(b *strings.Builder, indent string, st Style) {
 	b.WriteByte('[')
 	for i, v := range a {
 		if i > 0 {
-			b.WriteByte(',')
+			b.WriteString(st.comma())
 		}
 		b.WriteString(st.Newline)
 		if !st.Minified() {
@@ -93,6 +90,20 @@ func (v Bool) encode(b *strings.Builder, _ string, _ Style) {
 	b.WriteString(strconv.FormatBool(bool(v)))
 }
 func (r Raw) encode(b *strings.Builder, _ string, _ Style) { b.WriteString(string(r)) }
+
+func (st Style) colon() string {
+	if st.Minified() && !st.Inline {
+		return ":"
+	}
+	return ": "
+}
+
+func (st Style) comma() string {
+	if st.Inline {
+		return ", "
+	}
+	return ","
+}
 
 // Encode renders f as it would be written at indentation indent.
 func Encode(f Fragment, indent string, st Style) string {

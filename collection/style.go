@@ -5,6 +5,9 @@ package collection
 type Style struct {
 	Newline string // "\n" or "\r\n"; empty for a minified document
 	Unit    string // one level of indentation: "\t", "  ", "    ", …
+	// Inline writes one line with a space after ':' and ',' — for new
+	// members of a one-line object in an indented file.
+	Inline bool
 }
 
 // Minified reports whether the document has no line breaks at all.

@@ -55,12 +55,20 @@ func checkSize(name string, n int) error {
 // directory, synced and renamed over path, so a reader (or a crash) never
 // sees a half-written file. An existing file keeps its mode; a new one gets
 // mode.
-func writeAtomic(path string, data []byte, mode fs.FileMode) (err error) {
+func writeAtomic(path string, data []byte, mode fs.FileMode) error {
+	return writeFile(path, data, mode, false)
+}
+
+// writeFile is writeAtomic; forceMode applies mode even to an existing
+// file (files holding secrets are always 0600).
+func writeFile(path string, data []byte, mode fs.FileMode, forceMode bool) (err error) {
 	if fi, statErr := os.Stat(path); statErr == nil {
 		if fi.IsDir() {
 			return fmt.Errorf("%s: is a directory (give a file name)", path)
 		}
-		mode = fi.Mode().Perm()
+		if !forceMode {
+			mode = fi.Mode().Perm()
+		}
 	}
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".pmprep-*")

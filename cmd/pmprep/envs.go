@@ -1,0 +1,152 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/pmprep/pmprep/collection"
+	"github.com/pmprep/pmprep/config"
+	"github.com/pmprep/pmprep/script"
+	"github.com/urfave/cli/v2"
+)
+
+func envsCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "envs",
+		Usage: "write one Postman environment file per environment in pmprep.yaml",
+		Description: "Writes DIR/<name>.postman_environment.json for every environment in the config. Secret variables are\n" +
+			"typed secret and written empty; with --secrets-from-env their values come from the OS variables the config\n" +
+			"names (for CI: such files are written mode 0600 and must not be committed). An existing file keeps the\n" +
+			"user's own variables. The script's input variables an environment does not set are declared empty.",
+		Flags: []cli.Flag{
+			configFlag,
+			&cli.StringFlag{Name: "dir", Aliases: []string{"d"}, Value: ".", Usage: "write the files into `DIR` (created if missing)", EnvVars: envVar("dir")},
+			&cli.BoolFlag{Name: "secrets-from-env", Usage: "fill secret values from the OS variables named by `from:` (CI only)", EnvVars: envVar("secrets-from-env")},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usagef("envs takes no arguments (got %q); the environments come from the config", c.Args().First())
+			}
+			cfg, err := loadConfig(c)
+			if err != nil {
+				return err
+			}
+			if cfg == nil {
+				return usagef("envs needs a config: give --config FILE or put pmprep.yaml in the working directory")
+			}
+			return envs(cfg, c.String("dir"), c.Bool("secrets-from-env"), os.LookupEnv, c.App.ErrWriter)
+		},
+	}
+}
+
+// secretInputs are the script inputs that are secrets: declared typed
+// secret and empty when an environment does not set them.
+func secretInputs(s script.Settings) map[string]bool {
+	return map[string]bool{s.Vars.ClientSecret: true, s.Vars.Password: true, s.Vars.RefreshToken: true}
+}
+
+func envs(cfg *config.Config, dir string, fromEnv bool, lookup func(string) (string, bool), stderr io.Writer) error {
+	if len(cfg.Environments) == 0 {
+		return &config.Error{File: cfg.File, Msg: "no environments: add an environments: section (see README, \"The config file\")"}
+	}
+	s := cfg.ScriptSettings(script.Defaults())
+	seed := ""
+	if p := cfg.CollectionPath(); p != "" {
+		data, err := readInput(p, nil)
+		if err != nil {
+			return fmt.Errorf("%w (named by collection: in %s)", err, cfg.File)
+		}
+		doc, err := collection.Parse(p, data)
+		if err != nil {
+			return err
+		}
+		seed = doc.Root().Get("info.name").String() + "/"
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("%s: cannot create the output directory: %v", dir, unwrapPath(err))
+	}
+	secrets := secretInputs(s)
+	type planned struct {
+		path  string
+		data  []byte
+		mode  fs.FileMode
+		names []string
+	}
+	var plans []planned
+	// Plan every file first: a missing secret fails the run before any file is written.
+	for _, env := range cfg.Environments {
+		var vars []collection.EnvVar
+		var names []string
+		set := map[string]bool{}
+		hasSecretValue := false
+		for _, v := range env.Vars {
+			ev := collection.EnvVar{Key: v.Key, Value: v.Value, Secret: v.Secret}
+			desc := v.Key
+			if v.Secret {
+				desc += " (secret)"
+				if fromEnv && v.From != "" {
+					// An empty secret in CI is a misconfigured secret, not a value.
+					val, _ := lookup(v.From)
+					if val == "" {
+						return &config.Error{File: cfg.File, Line: v.Line, Col: v.Col,
+							Msg: fmt.Sprintf("environments.%s.%s: OS variable %s is empty or not set (set it, or run without --secrets-from-env)", env.Name, v.Key, v.From)}
+					}
+					ev.Value = val
+					hasSecretValue = true
+					desc = v.Key + " (secret, from " + v.From + ")"
+				}
+			}
+			vars = append(vars, ev)
+			names = append(names, desc)
+			set[v.Key] = true
+		}
+		for _, in := range declaredVariables(s, nil) {
+			if !set[in.Key] {
+				vars = append(vars, collection.EnvVar{Key: in.Key, Secret: secrets[in.Key]})
+				names = append(names, in.Key+" (empty)")
+				set[in.Key] = true
+			}
+		}
+		path := filepath.Join(dir, env.Name+".postman_environment.json")
+		data, err := renderEnvironment(path, collection.EnvironmentID(seed+env.Name), env.Name, vars)
+		if err != nil {
+			return err
+		}
+		mode := fs.FileMode(0o644)
+		if hasSecretValue {
+			mode = 0o600
+		}
+		plans = append(plans, planned{path, data, mode, names})
+	}
+	for _, p := range plans {
+		if err := writeFile(p.path, p.data, p.mode, p.mode == 0o600); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "pmprep envs: wrote %s: %s\n", p.path, strings.Join(p.names, ", "))
+	}
+	if fromEnv {
+		fmt.Fprintf(stderr, "pmprep envs: warning: these files hold secret values (mode 0600); do not commit them\n")
+	}
+	return nil
+}
+
+// renderEnvironment creates a new file's bytes, or updates an existing one.
+func renderEnvironment(path, id, name string, vars []collection.EnvVar) ([]byte, error) {
+	old, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return collection.NewEnvironment(id, name, vars), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: cannot read: %v", path, unwrapPath(err))
+	}
+	doc, err := collection.Parse(path, old)
+	if err != nil {
+		return nil, err
+	}
+	return collection.UpdateEnvironment(doc, vars)
+}

@@ -56,5 +56,11 @@ type Settings struct {
 	// Retry401 adds a collection test script that re-sends a request once
 	// after a 401, with a fresh token.
 	Retry401 bool
-	Vars     VarNames
+	// PersistRefreshToken makes the script write the newest refresh token
+	// back to the environment variable Vars.RefreshToken, so that newman
+	// --export-environment carries a rotated refresh token to the next run.
+	// Off by default: the environment file then holds a live secret. With
+	// the password grant it also makes the script start from that variable.
+	PersistRefreshToken bool
+	Vars                VarNames
 }

@@ -1,0 +1,210 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/pmprep/pmprep/collection"
+	"github.com/pmprep/pmprep/strip"
+	"github.com/urfave/cli/v2"
+)
+
+func stripCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "strip",
+		Usage:     "blank secret values in Postman collection, environment and globals files",
+		ArgsUsage: "FILE...",
+		Description: "Sets secret values (auth credentials, Authorization/Cookie/API-key headers, credentials in URL queries\n" +
+			"and form bodies, secret variables) to \"\" in place, keeping every other byte; {{variable}} references stay.\n" +
+			"Prints FILE:line:col: JSON-path: kind per finding on stderr, never a value. Exit 0: nothing found;\n" +
+			"1: something stripped (or found, with --check); 2: an error. - reads standard input and writes standard output.\n" +
+			"strip.allow in pmprep.yaml silences findings by JSON path or variable key.",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "check", Usage: "report only: write nothing, exit 1 when something would be stripped", EnvVars: envVar("check")},
+			&cli.BoolFlag{Name: "normalize", Usage: "also remove export noise (_postman_exported_at, _postman_exported_using, info._exporter_id)", EnvVars: envVar("normalize")},
+			configFlag,
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() == 0 {
+				return usagef("missing FILE: name the collection, environment or globals files to strip (- for standard input)")
+			}
+			cfg, err := loadConfig(c)
+			if err != nil {
+				return err
+			}
+			a := stripArgs{files: c.Args().Slice(), check: c.Bool("check"), opts: strip.Options{Normalize: c.Bool("normalize")}}
+			if cfg != nil {
+				a.opts.Allow = cfg.Strip.Allow
+			}
+			return stripFiles(a, c.App.Reader, c.App.Writer, c.App.ErrWriter)
+		},
+	}
+}
+
+type stripArgs struct {
+	files []string
+	check bool
+	opts  strip.Options
+}
+
+// stripped is what strip did to one file, kept small: findings are
+// rendered to lines at once so no file's bytes outlive its worker.
+type stripped struct {
+	lines    []string // one per finding, in document order
+	secrets  int
+	noise    int
+	silenced int
+	out      []byte // the result for standard input
+	err      error
+}
+
+// stripFiles strips each file on a pool of one worker per core, then
+// reports in the order the files were given.
+func stripFiles(a stripArgs, stdin io.Reader, stdout, stderr io.Writer) error {
+	files := unique(a.files)
+	stdins := 0
+	for _, f := range files {
+		if f == "-" {
+			stdins++
+		}
+	}
+	if stdins > 0 && len(a.files) > len(files) || stdins > 1 {
+		return usagef("- (standard input) can be given once")
+	}
+	results := make([]stripped, len(files))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Go(func() {
+			for i := range jobs {
+				results[i] = stripFile(files[i], a, stdin)
+			}
+		})
+	}
+	for i := range files {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	return report(a, files, results, stdout, stderr)
+}
+
+func unique(files []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, f := range files {
+		if f != "-" && seen[f] {
+			continue
+		}
+		seen[f] = true
+		out = append(out, f)
+	}
+	return out
+}
+
+func stripFile(name string, a stripArgs, stdin io.Reader) (r stripped) {
+	data, err := readInput(name, stdin)
+	if err != nil {
+		return stripped{err: err}
+	}
+	doc, err := collection.Parse(name, data)
+	if err != nil {
+		return stripped{err: err}
+	}
+	res, err := strip.Scan(doc, a.opts)
+	if err != nil {
+		return stripped{err: err}
+	}
+	for _, f := range res.Findings {
+		r.lines = append(r.lines, fmt.Sprintf("%s:%d:%d: %s: %s", name, f.Pos.Line, f.Pos.Col, f.Path, f.Kind))
+	}
+	r.secrets = res.Secrets()
+	r.noise = len(res.Findings) - r.secrets
+	r.silenced = res.Silenced
+	switch {
+	case a.check:
+	case name == "-":
+		r.out = res.Out
+	case res.Changed:
+		if err := writeAtomic(name, res.Out, 0o644); err != nil {
+			return stripped{err: err}
+		}
+	}
+	return r
+}
+
+// report prints the findings, a count line and the errors, in file order,
+// and decides the outcome: an error (exit 2) beats a finding (exit 1).
+func report(a stripArgs, files []string, results []stripped, stdout, stderr io.Writer) error {
+	var secrets, noise, silenced, touched, ok int
+	var errs []error
+	for _, r := range results {
+		if r.err != nil {
+			errs = append(errs, r.err)
+			continue
+		}
+		ok++
+		for _, l := range r.lines {
+			fmt.Fprintln(stderr, l)
+		}
+		if r.secrets+r.noise > 0 {
+			touched++
+		}
+		secrets, noise, silenced = secrets+r.secrets, noise+r.noise, silenced+r.silenced
+		if r.out != nil {
+			if _, err := stdout.Write(r.out); err != nil {
+				errs = append(errs, fmt.Errorf("-: cannot write standard output: %v", err))
+			}
+		}
+	}
+	if ok > 0 {
+		fmt.Fprintln(stderr, countLine(a.check, ok, touched, secrets, noise, silenced, len(errs)))
+	}
+	if len(errs) > 0 {
+		for _, err := range errs[:len(errs)-1] {
+			fmt.Fprintf(stderr, "pmprep: strip: %s\n", strings.ReplaceAll(err.Error(), "\n", " "))
+		}
+		return errs[len(errs)-1] // printed by exitCode, like any error
+	}
+	if secrets+noise > 0 {
+		return &foundError{secrets + noise}
+	}
+	return nil
+}
+
+func countLine(check bool, ok, touched, secrets, noise, silenced, failed int) string {
+	var b strings.Builder
+	b.WriteString("pmprep strip: ")
+	switch {
+	case secrets == 0:
+		fmt.Fprintf(&b, "no secrets found in %s", plural(ok, "file"))
+	case check:
+		fmt.Fprintf(&b, "%s found in %s (--check: nothing written)", plural(secrets, "secret"), plural(touched, "file"))
+	default:
+		fmt.Fprintf(&b, "%s stripped in %s; review and stage the change, and keep the values in an environment outside git", plural(secrets, "secret"), plural(touched, "file"))
+	}
+	if noise > 0 {
+		verb := "removed"
+		if check {
+			verb = "to remove"
+		}
+		fmt.Fprintf(&b, "; %s of export noise %s", plural(noise, "member"), verb)
+	}
+	if silenced > 0 {
+		fmt.Fprintf(&b, "; %d allowed by strip.allow", silenced)
+	}
+	if failed > 0 {
+		fmt.Fprintf(&b, "; %s not processed", plural(failed, "file"))
+	}
+	return b.String()
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}

@@ -1,0 +1,135 @@
+package strip
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/pmprep/pmprep/config"
+)
+
+// credentialParams are the auth parameters that hold a credential, by auth
+// type. Everything else in an auth block (user names, client ids, URLs,
+// realms, algorithms) is configuration and stays.
+var credentialParams = map[string]map[string]bool{
+	"apikey":   set("value"),
+	"asap":     set("privateKey"),
+	"awsv4":    set("secretKey", "sessionToken"),
+	"basic":    set("password"),
+	"bearer":   set("token"),
+	"digest":   set("password"),
+	"edgegrid": set("accessToken", "clientSecret"),
+	"hawk":     set("authKey"),
+	"jwt":      set("secret", "privateKey"),
+	"ntlm":     set("password"),
+	"oauth1":   set("consumerSecret", "tokenSecret", "privateKey"),
+	"oauth2":   set("accessToken", "refreshToken", "clientSecret", "password"),
+}
+
+// secretHeaders are request headers that carry credentials whatever their
+// value looks like (lower case).
+var secretHeaders = set("authorization", "proxy-authorization", "cookie")
+
+// secretQueryNames are URL query parameters that carry credentials beyond
+// the secret-looking names (lower case): Google-style key=, Azure SAS sig=,
+// signed URLs' signature=.
+var secretQueryNames = set("key", "sig", "signature", "x-amz-signature")
+
+func set(ws ...string) map[string]bool {
+	m := make(map[string]bool, len(ws))
+	for _, w := range ws {
+		m[w] = true
+	}
+	return m
+}
+
+func secretHeader(name string) bool {
+	name = strings.TrimSpace(name)
+	return secretHeaders[strings.ToLower(name)] || config.LooksSecret(name)
+}
+
+func secretQuery(name string) bool {
+	return secretQueryNames[strings.ToLower(name)] || config.LooksSecret(name)
+}
+
+// reference matches one {{variable}} reference, with the parameter name in
+// front of it (session={{sid}}) and quotes around it, which are not secret
+// either.
+var reference = regexp.MustCompile(`(?:[A-Za-z0-9_.\-]+=)?\s*"?\{\{[^{}]*\}\}"?`)
+
+// schemes are Authorization header schemes: "Bearer {{token}}" holds no
+// literal secret.
+var schemes = set("bearer", "basic", "digest", "token", "oauth", "hawk", "ntlm", "negotiate", "apikey", "bot", "sso-key", "aws4-hmac-sha256")
+
+// literal reports whether s holds literal text that may be a secret: it is
+// not empty and not made only of {{variable}} references (with an
+// authorization scheme, parameter names, punctuation and white space around
+// them).
+func literal(s string) bool {
+	if strings.TrimSpace(s) == "" {
+		return false
+	}
+	if !strings.Contains(s, "{{") {
+		return true
+	}
+	rest := reference.ReplaceAllString(s, " ")
+	words := strings.FieldsFunc(rest, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '_' })
+	switch {
+	case len(words) == 0:
+		return false
+	case len(words) == 1 && schemes[strings.ToLower(words[0])] && strings.HasPrefix(strings.TrimSpace(s), words[0]):
+		return false
+	}
+	// Dashes and underscores alone ({{a}}-{{b}}) are separators, not secrets.
+	for _, w := range words {
+		if strings.Trim(w, "-_") != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// Value shapes that are credentials wherever they stand.
+var (
+	jwtShape    = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.`)
+	schemeShape = regexp.MustCompile(`(?i)^\s*(bearer|basic)\s+\S`)
+	pemShape    = regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----`)
+	// Well-known token formats: Postman API keys, GitHub, Slack, Stripe
+	// live keys, Google API keys.
+	tokenShape = regexp.MustCompile(`PMAK-[0-9a-f]{24}-[0-9a-f]{34}|\bgh[pousr]_[A-Za-z0-9]{36}|\bgithub_pat_[A-Za-z0-9_]{22,}|\bxox[abposr]-[A-Za-z0-9-]{10,}|\b[rs]k_live_[A-Za-z0-9]{16,}|\bAIza[0-9A-Za-z_-]{35}`)
+)
+
+// shape names the kind of credential s looks like, or "" when it looks like
+// none. s must be literal.
+func shape(s string) string {
+	if len(s) < 8 {
+		return ""
+	}
+	switch {
+	case strings.Contains(s, "eyJ") && jwtShape.MatchString(s):
+		return "JWT"
+	case schemeShape.MatchString(s):
+		return "credential"
+	case strings.Contains(s, "PRIVATE KEY-----") && pemShape.MatchString(s):
+		return "private key"
+	case tokenShape.MatchString(s):
+		return "API token"
+	}
+	return ""
+}
+
+// classify decides whether value, held under key, is a secret: byName
+// tells whether the key alone makes it one. It returns the reason to show
+// after the kind ("" when the key decided) and whether it is a secret.
+func classify(key, value string, byName func(string) bool) (why string, secret bool) {
+	if !literal(value) {
+		return "", false
+	}
+	if byName(key) {
+		return "", true
+	}
+	if sh := shape(value); sh != "" {
+		return " (" + sh + ")", true
+	}
+	return "", false
+}

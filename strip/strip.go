@@ -1,0 +1,464 @@
+package strip
+
+import (
+	"bytes"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/pmprep/pmprep/collection"
+	"github.com/pmprep/pmprep/config"
+	"github.com/tidwall/gjson"
+)
+
+// Options are what the caller decides.
+type Options struct {
+	// Normalize also removes export noise: _postman_exported_at,
+	// _postman_exported_using and info._exporter_id.
+	Normalize bool
+	// Allow silences a finding whose JSON path equals an entry or lies
+	// under it ("item[2].request.auth"), or whose variable, parameter or
+	// header name equals an entry ("demo_password"; header names ignore
+	// case).
+	Allow []string
+}
+
+// Finding is one secret value blanked (or one piece of export noise
+// removed). It names where the value is, never what it is: print Path,
+// Kind, Key and Pos, never Value.
+type Finding struct {
+	Path  string              // JSON path of the value, e.g. item[0].request.auth.bearer[0].value
+	Kind  string              // what it is, e.g. "oauth2 clientSecret", "Authorization header", "variable token (JWT)"
+	Key   string              // the variable, parameter or header name; the member name for noise
+	Pos   collection.Position // line and column of the value (inside the string for URL and header strings)
+	Value gjson.Result        // the JSON value holding the secret (the whole string for a URL or header string)
+	Noise bool                // export noise removed by Normalize, not a secret
+
+	// The bytes of the document body this finding removes or replaces.
+	start, end int
+	text       string
+}
+
+// Result is what Scan found and the file with those values blanked.
+type Result struct {
+	Findings []Finding // in document order
+	Silenced int       // findings the allow-list silenced (left in place)
+	Out      []byte    // the whole file, BOM included; equal to the input when nothing changed
+	Changed  bool      // Out differs from the input
+}
+
+// Secrets counts the findings that are secrets (not export noise).
+func (r Result) Secrets() int {
+	n := 0
+	for _, f := range r.Findings {
+		if !f.Noise {
+			n++
+		}
+	}
+	return n
+}
+
+// Scan finds the secrets in doc, a collection (v2.1 or v2.0), environment
+// or globals file, and returns the file with their values set to "" in one
+// splice. Scan never changes doc.
+func Scan(doc *collection.Document, opts Options) (Result, error) {
+	s := &scanner{doc: doc, opts: opts, ed: collection.NewEditor(doc)}
+	root := doc.Root()
+	if doc.Kind.IsCollection() {
+		s.collection(root)
+	} else {
+		base := "values"
+		if root.IsArray() {
+			base = "" // the older globals export: a bare list
+		}
+		s.variables(doc.Variables(), base)
+	}
+	if opts.Normalize && root.IsObject() {
+		s.normalize(root)
+	}
+	out, err := s.ed.Apply()
+	if err != nil {
+		return Result{}, err
+	}
+	sort.Slice(s.findings, func(i, j int) bool { return s.findings[i].start < s.findings[j].start })
+	locate(doc.Body(), s.findings)
+	return Result{Findings: s.findings, Silenced: s.silenced, Out: out, Changed: len(s.findings) > 0}, nil
+}
+
+type scanner struct {
+	doc      *collection.Document
+	opts     Options
+	ed       *collection.Editor
+	findings []Finding
+	silenced int
+}
+
+// allowed reports whether the allow-list silences a finding.
+func (s *scanner) allowed(path, key string, header bool) bool {
+	for _, a := range s.opts.Allow {
+		switch {
+		case a == "":
+		case a == path, strings.HasPrefix(path, a) && (path[len(a)] == '.' || path[len(a)] == '['):
+			return true
+		case key == a, header && strings.EqualFold(key, a):
+			return true
+		}
+	}
+	return false
+}
+
+// blank records v as a secret and sets it to "".
+func (s *scanner) blank(v gjson.Result, path, key, kind string, header bool) {
+	if s.allowed(path, key, header) {
+		s.silenced++
+		return
+	}
+	s.findings = append(s.findings, Finding{Path: path, Kind: kind, Key: key, Value: v,
+		start: v.Index, end: v.Index + len(v.Raw), text: `""`})
+	s.ed.ReplaceRaw(v, `""`)
+}
+
+// part is a secret inside a string (a URL query value, a header line's
+// value), as a byte range of the decoded text.
+type part struct {
+	from, to  int
+	key, kind string
+}
+
+// blankParts cuts the parts out of the string v in one edit.
+func (s *scanner) blankParts(v gjson.Result, t jsonText, path string, parts []part, header bool) {
+	var ranges [][2]int
+	for _, p := range parts {
+		if s.allowed(path, p.key, header) {
+			s.silenced++
+			continue
+		}
+		ranges = append(ranges, [2]int{p.from, p.to})
+		start, end := v.Index+t.rawIndex(p.from), v.Index+t.rawIndex(p.to)
+		s.findings = append(s.findings, Finding{Path: path, Kind: p.kind, Key: p.key, Value: v, start: start, end: end})
+	}
+	if len(ranges) > 0 {
+		s.ed.ReplaceRaw(v, t.cut(ranges))
+	}
+}
+
+// text returns a value's text when it is a string or a number: the only
+// values a secret can be blanked from.
+func text(v gjson.Result) (string, bool) {
+	switch v.Type {
+	case gjson.String:
+		return v.Str, true
+	case gjson.Number:
+		return v.Raw, true
+	}
+	return "", false
+}
+
+func index(base string, i int) string { return base + "[" + strconv.Itoa(i) + "]" }
+
+// collection scans the collection-level auth and variables, then every
+// folder and request, and every saved example's original request.
+func (s *scanner) collection(root gjson.Result) {
+	top := collection.Fields(root)
+	s.auth(top["auth"], "auth")
+	s.variables(top["variable"], "variable")
+	collection.Walk(s.doc, func(it *collection.Item) error {
+		s.variables(it.Fields["variable"], it.Path+".variable")
+		if it.Folder {
+			s.auth(it.Auth, it.AuthPath)
+			return nil
+		}
+		s.request(it.Request, it.Path+".request")
+		responses := it.Fields["response"]
+		if !responses.IsArray() {
+			return nil
+		}
+		i := 0
+		responses.ForEach(func(_, r gjson.Result) bool {
+			if r.IsObject() {
+				if or, ok := collection.Field(r, "originalRequest"); ok {
+					s.request(or, index(it.Path+".response", i)+".originalRequest")
+				}
+			}
+			i++
+			return true
+		})
+		return nil
+	})
+}
+
+// request scans a request: an object, or (v2) just its URL as a string.
+func (s *scanner) request(req gjson.Result, path string) {
+	if req.Type == gjson.String {
+		s.rawURL(req, path)
+		return
+	}
+	if !req.IsObject() {
+		return
+	}
+	f := collection.Fields(req)
+	s.auth(f["auth"], path+".auth")
+	s.headers(f["header"], path+".header")
+	s.url(f["url"], path+".url")
+	s.body(f["body"], path+".body")
+}
+
+// auth scans an auth block's credential parameters, for every type it
+// holds parameters of (Postman keeps those of types no longer selected),
+// in v2.1's [{"key", "value"}] form and v2.0's {"key": value} form.
+func (s *scanner) auth(a gjson.Result, path string) {
+	if !a.IsObject() {
+		return
+	}
+	a.ForEach(func(k, params gjson.Result) bool {
+		creds := credentialParams[k.Str]
+		if creds == nil {
+			return true
+		}
+		base := path + "." + k.Str
+		switch {
+		case params.IsArray():
+			i := 0
+			params.ForEach(func(_, p gjson.Result) bool {
+				if p.IsObject() {
+					f := collection.Fields(p)
+					key := f["key"].String()
+					if v, ok := f["value"]; ok && creds[key] {
+						if t, ok := text(v); ok && literal(t) {
+							s.blank(v, index(base, i)+".value", key, k.Str+" "+key, false)
+						}
+					}
+				}
+				i++
+				return true
+			})
+		case params.IsObject():
+			params.ForEach(func(pk, v gjson.Result) bool {
+				if t, ok := text(v); ok && creds[pk.Str] && literal(t) {
+					s.blank(v, base+"."+pk.Str, pk.Str, k.Str+" "+pk.Str, false)
+				}
+				return true
+			})
+		}
+		return true
+	})
+}
+
+// keyValues calls fn for each {"key": …, "value": …} element of a list,
+// with the element's members.
+func keyValues(list gjson.Result, base string, fn func(path string, f map[string]gjson.Result)) {
+	if !list.IsArray() {
+		return
+	}
+	i := 0
+	list.ForEach(func(_, e gjson.Result) bool {
+		if e.IsObject() {
+			fn(index(base, i), collection.Fields(e))
+		}
+		i++
+		return true
+	})
+}
+
+func (s *scanner) headers(h gjson.Result, path string) {
+	if h.Type == gjson.String {
+		s.headerString(h, path)
+		return
+	}
+	keyValues(h, path, func(p string, f map[string]gjson.Result) {
+		name, v := f["key"].String(), f["value"]
+		if t, ok := text(v); ok {
+			if why, secret := classify(name, t, secretHeader); secret {
+				s.blank(v, p+".value", name, strings.TrimSpace(name)+" header"+why, true)
+			}
+		}
+	})
+}
+
+// headerString scans headers written as one string, "Name: value" per line.
+func (s *scanner) headerString(h gjson.Result, path string) {
+	t := decodeText(h.Raw)
+	var parts []part
+	for at := 0; at < len(t.text); {
+		end := strings.IndexByte(t.text[at:], '\n')
+		if end < 0 {
+			end = len(t.text)
+		} else {
+			end += at
+		}
+		line := t.text[at:end]
+		if colon := strings.IndexByte(line, ':'); colon > 0 {
+			name := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line[:colon]), "//"))
+			from := at + colon + 1
+			for from < end && (t.text[from] == ' ' || t.text[from] == '\t') {
+				from++
+			}
+			to := at + len(strings.TrimRight(line, " \t\r"))
+			if to > from {
+				if why, secret := classify(name, t.text[from:to], secretHeader); secret {
+					parts = append(parts, part{from, to, name, name + " header" + why})
+				}
+			}
+		}
+		at = end + 1
+	}
+	s.blankParts(h, t, path, parts, true)
+}
+
+// url scans a URL: a string, or an object with raw and query.
+func (s *scanner) url(u gjson.Result, path string) {
+	if u.Type == gjson.String {
+		s.rawURL(u, path)
+		return
+	}
+	if !u.IsObject() {
+		return
+	}
+	f := collection.Fields(u)
+	s.rawURL(f["raw"], path+".raw")
+	keyValues(f["query"], path+".query", func(p string, f map[string]gjson.Result) {
+		name, v := f["key"].String(), f["value"]
+		if t, ok := text(v); ok {
+			if why, secret := classify(name, unescapeQuery(t), secretQuery); secret {
+				s.blank(v, p+".value", name, "query parameter "+name+why, false)
+			}
+		}
+	})
+}
+
+// rawURL blanks credential values in a URL string's query, keeping every
+// other byte of it.
+func (s *scanner) rawURL(u gjson.Result, path string) {
+	if u.Type != gjson.String || !strings.Contains(u.Raw, "?") {
+		return
+	}
+	t := decodeText(u.Raw)
+	q := strings.IndexByte(t.text, '?')
+	if q < 0 {
+		return
+	}
+	end := len(t.text)
+	if h := strings.IndexByte(t.text[q:], '#'); h >= 0 {
+		end = q + h
+	}
+	var parts []part
+	for at := q + 1; at < end; {
+		amp := strings.IndexByte(t.text[at:end], '&')
+		stop := end
+		if amp >= 0 {
+			stop = at + amp
+		}
+		if eq := strings.IndexByte(t.text[at:stop], '='); eq >= 0 {
+			name := unescapeQuery(t.text[at : at+eq])
+			from := at + eq + 1
+			if why, secret := classify(name, unescapeQuery(t.text[from:stop]), secretQuery); secret {
+				parts = append(parts, part{from, stop, name, "query parameter " + name + why})
+			}
+		}
+		at = stop + 1
+	}
+	s.blankParts(u, t, path, parts, false)
+}
+
+func looksSecret(key string) bool { return config.LooksSecret(key) }
+
+func unescapeQuery(s string) string {
+	if !strings.ContainsAny(s, "%+") {
+		return s
+	}
+	if u, err := url.QueryUnescape(s); err == nil {
+		return u
+	}
+	return s
+}
+
+// body scans urlencoded and form-data fields, whichever mode is selected:
+// Postman keeps the fields of the other modes in the file too.
+func (s *scanner) body(b gjson.Result, path string) {
+	if !b.IsObject() {
+		return
+	}
+	f := collection.Fields(b)
+	for _, mode := range []string{"urlencoded", "formdata"} {
+		label := map[string]string{"urlencoded": "urlencoded field ", "formdata": "form-data field "}[mode]
+		keyValues(f[mode], path+"."+mode, func(p string, f map[string]gjson.Result) {
+			if f["type"].String() == "file" {
+				return // a file upload: its value is a path, not the content
+			}
+			name, v := f["key"].String(), f["value"]
+			if t, ok := text(v); ok {
+				if why, secret := classify(name, t, looksSecret); secret {
+					s.blank(v, p+".value", name, label+name+why, false)
+				}
+			}
+		})
+	}
+}
+
+// variables scans a variable list: an environment's or globals' values,
+// a collection's, folder's or request's variables.
+func (s *scanner) variables(list gjson.Result, base string) {
+	keyValues(list, base, func(p string, f map[string]gjson.Result) {
+		k, ok := f["key"]
+		if !ok {
+			k = f["id"] // v2.0 variables may be named by id
+		}
+		name, v := k.String(), f["value"]
+		t, ok := text(v)
+		if !ok {
+			return
+		}
+		typed := f["type"].String() == "secret"
+		why, secret := classify(name, t, func(key string) bool { return typed || looksSecret(key) })
+		if !secret {
+			return
+		}
+		kind := "variable " + name + why
+		if typed {
+			kind = "secret " + kind
+		}
+		s.blank(v, p+".value", name, kind, false)
+	})
+}
+
+// normalize removes the members Postman adds on every export.
+func (s *scanner) normalize(root gjson.Result) {
+	top := collection.Fields(root)
+	for _, key := range []string{"_postman_exported_at", "_postman_exported_using"} {
+		if v, ok := top[key]; ok {
+			s.noise(root, v, key, key)
+		}
+	}
+	if info := top["info"]; info.IsObject() && s.doc.Kind.IsCollection() {
+		if v, ok := collection.Field(info, "_exporter_id"); ok {
+			s.noise(info, v, "_exporter_id", "info._exporter_id")
+		}
+	}
+}
+
+func (s *scanner) noise(obj, v gjson.Result, key, path string) {
+	s.findings = append(s.findings, Finding{Path: path, Kind: "export noise", Key: key, Value: v, Noise: true,
+		start: v.Index, end: v.Index})
+	s.ed.DeleteMember(obj, key)
+}
+
+// locate sets the line and column of every finding, in one pass over the
+// body (findings are sorted by offset): a 60 MB minified file has one line.
+func locate(body []byte, fs []Finding) {
+	line, col, at := 1, 1, 0
+	for i := range fs {
+		off := fs[i].start
+		for {
+			nl := bytes.IndexByte(body[at:off], '\n')
+			if nl < 0 {
+				break
+			}
+			line, col, at = line+1, 1, at+nl+1
+		}
+		col += utf8.RuneCount(body[at:off])
+		at = off
+		fs[i].Pos = collection.Position{Line: line, Col: col}
+	}
+}

@@ -628,3 +628,27 @@ func TestUTF16(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
+
+// The README's config reference must stay a valid config.
+func TestREADMEExample(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Skip("no README:", err)
+	}
+	_, section, ok := strings.Cut(string(readme), "## The config file")
+	if !ok {
+		t.Fatal(`README has no "## The config file" section`)
+	}
+	_, block, ok := strings.Cut(section, "```yaml\n")
+	block, _, ok2 := strings.Cut(block, "```")
+	if !ok || !ok2 {
+		t.Fatal("no yaml block in the README's config section")
+	}
+	c, err := Parse("README.md", []byte(block))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Environments) == 0 || !c.Auth.Grant.Set {
+		t.Errorf("README example parsed to almost nothing: %+v", c)
+	}
+}

@@ -25,7 +25,7 @@ type decoder struct {
 	work int
 }
 
-const maxWork = 1 << 20
+const maxWork = 1 << 17
 
 // plainValue is a literal value under a key that may turn out to be secret.
 type plainValue struct {

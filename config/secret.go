@@ -19,9 +19,10 @@ import (
 //     auth followed by header;
 //   - but a word after the last secret word that describes the secret
 //     rather than holding it — url, name, id, type, path, file, expiry,
-//     length… — makes the key not secret (token_url, secret_name,
-//     private_key_id, token_type), and so does a count word before the
-//     first one (max_tokens).
+//     length, service… — makes the key not secret (token_url, secret_name,
+//     private_key_id, token_type), and so does a count, pagination or CORS
+//     word before the first one (max_tokens, next_token,
+//     Access-Control-Allow-Credentials).
 //
 // The match is on whole words, so tokenizer, passport and bypass are not
 // secret. The rule favours few false positives; a key it misses can still
@@ -46,7 +47,7 @@ func LooksSecret(key string) bool {
 		}
 	}
 	for _, w := range ws[:first] {
-		if countWords[w] {
+		if notSecretBefore[w] {
 			return false
 		}
 	}
@@ -68,9 +69,12 @@ var (
 		"hint", "field", "param", "parameter", "var", "variable", "format", "mode", "method", "style",
 		"scheme", "policy", "env", "source", "provider", "issuer", "audience", "scope", "version",
 		"required", "enabled", "used", "placement", "position", "label", "description", "title", "ref",
-		"grant", "rotation", "pattern", "regex")
-	// countWords before the secret word make the key a number of secrets.
-	countWords = set("max", "min", "num", "count", "total", "limit")
+		"grant", "rotation", "pattern", "regex", "service")
+	// notSecretBefore, before the first secret word, make the key a count
+	// (max_tokens), a pagination cursor (next_token) or a CORS header
+	// (Access-Control-Allow-Credentials).
+	notSecretBefore = set("max", "min", "num", "count", "total", "limit", "allow",
+		"next", "prev", "previous", "page", "pagination", "continuation", "cursor")
 )
 
 func set(ws ...string) map[string]bool {

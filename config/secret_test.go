@@ -27,6 +27,7 @@ func TestLooksSecret(t *testing.T) {
 		"token_type", "token_expiry", "refresh_token_expires_in", "token_ttl", "password_min_length",
 		"password_reset_url", "api_key_name", "api_key_header_name", "cookie_name", "csrf_token_header_name",
 		"max_tokens", "max_completion_tokens", "token_count", "num_tokens",
+		"next_token", "pagination_token", "continuationToken", "Access-Control-Allow-Credentials", "X-Paypal-Token-Service",
 		"tokenizer", "passport", "bypass", "compass", "passwordless", "secretary",
 		"auth", "auth_type", "key", "access_key", "aws_access_key_id", "consumer_key", "public_key",
 		"pmprep_access_token_name", "password_grant",

@@ -8,20 +8,8 @@ import (
 )
 
 // DefaultVarNames are the Postman variable names the generated script uses
-// unless the variables section renames them.
-func DefaultVarNames() script.VarNames {
-	return script.VarNames{
-		TokenURL:     "token_url",
-		ClientID:     "client_id",
-		ClientSecret: "client_secret",
-		Scope:        "scope",
-		Audience:     "audience",
-		Username:     "username",
-		Password:     "password",
-		RefreshToken: "refresh_token",
-		AccessToken:  "pmprep_access_token",
-	}
-}
+// unless the variables section renames them (script.DefaultVarNames).
+func DefaultVarNames() script.VarNames { return script.DefaultVarNames() }
 
 // ScriptSettings returns base with the settings the file set applied over
 // it; a nil Config returns base. When the file renames the token_url, scope

@@ -44,12 +44,6 @@ func envsCommand() *cli.Command {
 	}
 }
 
-// secretInputs are the script inputs that are secrets: declared typed
-// secret and empty when an environment does not set them.
-func secretInputs(s script.Settings) map[string]bool {
-	return map[string]bool{s.Vars.ClientSecret: true, s.Vars.Password: true, s.Vars.RefreshToken: true}
-}
-
 func envs(cfg *config.Config, dir string, fromEnv bool, lookup func(string) (string, bool), stderr io.Writer) error {
 	if len(cfg.Environments) == 0 {
 		return &config.Error{File: cfg.File, Msg: "no environments: add an environments: section (see README, \"The config file\")"}
@@ -70,7 +64,6 @@ func envs(cfg *config.Config, dir string, fromEnv bool, lookup func(string) (str
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("%s: cannot create the output directory: %v", dir, unwrapPath(err))
 	}
-	secrets := secretInputs(s)
 	type planned struct {
 		path  string
 		data  []byte
@@ -82,7 +75,6 @@ func envs(cfg *config.Config, dir string, fromEnv bool, lookup func(string) (str
 	for _, env := range cfg.Environments {
 		var vars []collection.EnvVar
 		var names []string
-		set := map[string]bool{}
 		hasSecretValue := false
 		for _, v := range env.Vars {
 			ev := collection.EnvVar{Key: v.Key, Value: v.Value, Secret: v.Secret}
@@ -103,14 +95,10 @@ func envs(cfg *config.Config, dir string, fromEnv bool, lookup func(string) (str
 			}
 			vars = append(vars, ev)
 			names = append(names, desc)
-			set[v.Key] = true
 		}
-		for _, in := range declaredVariables(s, nil) {
-			if !set[in.Key] {
-				vars = append(vars, collection.EnvVar{Key: in.Key, Secret: secrets[in.Key]})
-				names = append(names, in.Key+" (empty)")
-				set[in.Key] = true
-			}
+		for _, in := range env.Missing(s) {
+			vars = append(vars, collection.EnvVar{Key: in.Name, Secret: in.Secret})
+			names = append(names, in.Name+" (empty)")
 		}
 		path := filepath.Join(dir, env.Name+".postman_environment.json")
 		data, err := renderEnvironment(path, collection.EnvironmentID(seed+env.Name), env.Name, vars)

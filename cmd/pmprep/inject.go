@@ -229,42 +229,19 @@ func applyInjectFlags(c *cli.Context, s *script.Settings) error {
 	return nil
 }
 
+// varRef matches a {{name}} reference.
 var varRef = regexp.MustCompile(`\{\{([^{}]+)\}\}`)
 
-// referenced reports whether template refers to {{name}}.
-func referenced(template, name string) bool {
-	for _, m := range varRef.FindAllStringSubmatch(template, -1) {
-		if m[1] == name {
-			return true
-		}
-	}
-	return false
-}
-
 // declaredVariables lists the variables the script reads, to declare in
-// the collection (empty, or with the non-secret value found in the
-// collection's oauth2 block).
+// the collection: empty, or with the non-secret value found in the
+// collection's oauth2 block. config.Inputs is the one list of them, shared
+// with pmprep envs.
 func declaredVariables(s script.Settings, zc *zeroConfig) []collection.Variable {
-	var names []string
-	for _, tv := range []struct{ template, name string }{
-		{s.TokenURL, s.Vars.TokenURL}, {s.Scope, s.Vars.Scope}, {s.Audience, s.Vars.Audience},
-	} {
-		if referenced(tv.template, tv.name) {
-			names = append(names, tv.name)
-		}
-	}
-	names = append(names, s.Vars.ClientID, s.Vars.ClientSecret)
-	switch s.Grant {
-	case script.GrantPassword:
-		names = append(names, s.Vars.Username, s.Vars.Password)
-	case script.GrantRefreshToken:
-		names = append(names, s.Vars.RefreshToken)
-	}
 	var out []collection.Variable
-	for _, n := range names {
-		v := collection.Variable{Key: n}
-		if zc != nil {
-			v.Value = zc.initial[n]
+	for _, in := range config.Inputs(s) {
+		v := collection.Variable{Key: in.Name}
+		if zc != nil && !in.Secret {
+			v.Value = zc.initial[in.Name]
 		}
 		out = append(out, v)
 	}

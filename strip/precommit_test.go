@@ -1,0 +1,263 @@
+package strip
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Secrets planted by the pre-commit tests; they must never be printed.
+var hookSecrets = []string{"pmprep-e2e-fake-bearer-1", "pmprep-e2e-fake-header-2", "pmprep-e2e-fake-env-3", "pmprep-e2e-fake-query-4"}
+
+const hookCollection = `{
+	"info": {"name": "hooked", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+	"item": [
+		{
+			"name": "me",
+			"request": {
+				"auth": {"type": "bearer", "bearer": [{"key": "token", "value": "pmprep-e2e-fake-bearer-1", "type": "string"}]},
+				"header": [{"key": "Authorization", "value": "Bearer pmprep-e2e-fake-header-2"}],
+				"url": {"raw": "https://api.example.test/me?access_token=pmprep-e2e-fake-query-4"}
+			}
+		}
+	]
+}
+`
+
+const hookEnvironment = `{
+	"id": "5d1c",
+	"name": "dev",
+	"values": [
+		{"key": "base_url", "value": "https://api.example.test", "type": "default", "enabled": true},
+		{"key": "client_secret", "value": "pmprep-e2e-fake-env-3", "type": "secret", "enabled": true}
+	],
+	"_postman_variable_scope": "environment"
+}
+`
+
+// Not a Postman file name: the hooks' filter keeps pmprep away from it.
+const hookOther = `{"password": "not-for-pmprep"}` + "\n"
+
+// TestPreCommitFramework runs `git commit` through the real pre-commit
+// framework with this repository's .pre-commit-hooks.yaml: pre-commit clones
+// a snapshot of this working tree and builds pmprep itself (language:
+// golang), exactly as a user's `repo:` entry would.
+func TestPreCommitFramework(t *testing.T) {
+	h := newHookEnv(t)
+
+	t.Run("pmprep-strip", func(t *testing.T) {
+		work := h.repo(t, "pmprep-strip")
+		out, err := h.run(work, "git", "commit", "-m", "add api")
+		if err == nil {
+			t.Fatalf("the commit with secrets was accepted:\n%s", redact(out))
+		}
+		for _, want := range []string{
+			"api.postman_collection.json:7:",
+			": item[0].request.auth.bearer[0].value: bearer token",
+			": item[0].request.header[0].value: Authorization header",
+			": item[0].request.url.raw: query parameter access_token",
+			"dev.postman_environment.json:6:",
+			": values[1].value: secret variable client_secret",
+			"pmprep strip: 4 secrets stripped in 2 files",
+			"files were modified by this hook",
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("hook output lacks %q:\n%s", want, redact(out))
+			}
+		}
+		if _, err := h.run(work, "git", "rev-parse", "--verify", "HEAD"); err == nil {
+			t.Error("a commit was made")
+		}
+		for _, f := range []string{"api.postman_collection.json", "dev.postman_environment.json"} {
+			if data := read(t, filepath.Join(work, f)); containsSecret(string(data)) {
+				t.Errorf("%s still holds a planted secret after the hook", f)
+			}
+		}
+		if got := string(read(t, filepath.Join(work, "notes.json"))); got != hookOther {
+			t.Error("notes.json (not a Postman file name) was changed")
+		}
+
+		h.must(t, work, "git", "add", "-A")
+		out, err = h.run(work, "git", "commit", "-m", "add api, stripped")
+		if err != nil {
+			t.Fatalf("the stripped commit was refused: %v\n%s", err, redact(out))
+		}
+		if !strings.Contains(out, "Passed") {
+			t.Errorf("hook did not report Passed:\n%s", redact(out))
+		}
+		for _, f := range []string{"api.postman_collection.json", "dev.postman_environment.json"} {
+			if committed := h.must(t, work, "git", "show", "HEAD:"+f); containsSecret(committed) {
+				t.Errorf("committed %s holds a planted secret", f)
+			}
+		}
+	})
+
+	t.Run("pmprep-check", func(t *testing.T) {
+		work := h.repo(t, "pmprep-check")
+		out, err := h.run(work, "git", "commit", "-m", "add api")
+		if err == nil {
+			t.Fatalf("the commit with secrets was accepted:\n%s", redact(out))
+		}
+		if !strings.Contains(out, "pmprep strip: 4 secrets found in 2 files (--check: nothing written)") {
+			t.Errorf("hook output lacks the count line:\n%s", redact(out))
+		}
+		if got := string(read(t, filepath.Join(work, "api.postman_collection.json"))); got != hookCollection {
+			t.Error("pmprep-check changed the collection")
+		}
+		if got := string(read(t, filepath.Join(work, "dev.postman_environment.json"))); got != hookEnvironment {
+			t.Error("pmprep-check changed the environment")
+		}
+	})
+}
+
+type hookEnv struct {
+	dir   string // holds the hook repository, the work repositories and pre-commit's cache
+	hooks string // the snapshot of this repository that pre-commit clones
+	rev   string
+	env   []string
+	ctx   context.Context
+}
+
+func newHookEnv(t *testing.T) *hookEnv {
+	for _, tool := range []string{"pre-commit", "git", "go"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s is not installed; make precommit-deps installs Debian's pre-commit", tool)
+			}
+			t.Skipf("%s is not installed (make precommit-deps installs Debian's pre-commit)", tool)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	t.Cleanup(cancel)
+	h := &hookEnv{dir: t.TempDir(), ctx: ctx}
+	empty := filepath.Join(h.dir, "gitconfig")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h.env = append(os.Environ(),
+		"PRE_COMMIT_HOME="+filepath.Join(h.dir, "pre-commit-cache"),
+		"GIT_CONFIG_GLOBAL="+empty, "GIT_CONFIG_NOSYSTEM=1",
+		"GIT_AUTHOR_NAME=pmprep test", "GIT_AUTHOR_EMAIL=test@pmprep.invalid",
+		"GIT_COMMITTER_NAME=pmprep test", "GIT_COMMITTER_EMAIL=test@pmprep.invalid",
+		// pre-commit points GOPATH at its own cache; reuse the module cache
+		// so the build needs no download, and never fetch a toolchain.
+		"GOMODCACHE="+goEnv(t, "GOMODCACHE"), "GOTOOLCHAIN=local",
+	)
+	h.hooks = filepath.Join(h.dir, "pmprep")
+	snapshot(t, "..", h.hooks)
+	h.must(t, h.hooks, "git", "init", "-q")
+	h.must(t, h.hooks, "git", "add", "-A")
+	h.must(t, h.hooks, "git", "commit", "-q", "-m", "snapshot")
+	h.rev = strings.TrimSpace(h.must(t, h.hooks, "git", "rev-parse", "HEAD"))
+	return h
+}
+
+// repo makes a git repository whose .pre-commit-config.yaml uses one hook
+// of the snapshot, with a collection, an environment and another JSON file
+// staged.
+func (h *hookEnv) repo(t *testing.T, hook string) string {
+	work := filepath.Join(h.dir, hook)
+	files := map[string]string{
+		".pre-commit-config.yaml":      "repos:\n  - repo: " + h.hooks + "\n    rev: " + h.rev + "\n    hooks:\n      - id: " + hook + "\n",
+		"api.postman_collection.json":  hookCollection,
+		"dev.postman_environment.json": hookEnvironment,
+		"notes.json":                   hookOther,
+	}
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(work, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.must(t, work, "git", "init", "-q")
+	h.must(t, work, "pre-commit", "install")
+	h.must(t, work, "git", "add", "-A")
+	return work
+}
+
+func (h *hookEnv) run(dir string, name string, args ...string) (string, error) {
+	cmd := exec.CommandContext(h.ctx, name, args...)
+	cmd.Dir, cmd.Env = dir, h.env
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+func (h *hookEnv) must(t *testing.T, dir string, name string, args ...string) string {
+	t.Helper()
+	out, err := h.run(dir, name, args...)
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, redact(out))
+	}
+	return out
+}
+
+func goEnv(t *testing.T, key string) string {
+	out, err := exec.Command("go", "env", key).Output()
+	if err != nil {
+		t.Fatalf("go env %s: %v", key, err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// snapshot copies the module's sources (what `go install ./...` needs) from
+// src to dst, leaving out git data, test data and build output.
+func snapshot(t *testing.T, src, dst string) {
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		if d.IsDir() {
+			switch d.Name() {
+			case ".git", "testdata", "node_modules", "bin", "build":
+				return filepath.SkipDir
+			}
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		if !d.Type().IsRegular() || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func read(t *testing.T, path string) []byte {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func containsSecret(s string) bool {
+	for _, x := range hookSecrets {
+		if strings.Contains(s, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// redact keeps a failing test from printing a planted secret.
+func redact(s string) string {
+	b := []byte(s)
+	for _, x := range hookSecrets {
+		b = bytes.ReplaceAll(b, []byte(x), []byte("[planted secret]"))
+	}
+	return string(b)
+}

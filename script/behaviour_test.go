@@ -398,7 +398,7 @@ func TestBehaviourOwnAuth(t *testing.T) {
 			t.Errorf("request with %s auth: %+v", auth, st)
 		}
 	}
-	for _, auth := range []string{"bearer", "oauth2"} {
+	for _, auth := range []string{"bearer", "oauth2", "inherit"} {
 		res := play(t, Defaults(), ccEnv(), fakeStep{Auth: auth, Responses: []fakeResponse{tokenResponse("AT-0123456789ab", 60)}})
 		wantToken(t, res.Steps[0], 0, "AT-0123456789ab")
 	}

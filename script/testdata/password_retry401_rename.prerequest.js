@@ -6,7 +6,7 @@
   // A request with its own non-bearer auth (apikey, basic, noauth, ...) needs
   // no token; pm.request.auth is undefined when the auth is inherited.
   var own = pm.request.auth;
-  if (own && own.type && own.type !== "bearer" && own.type !== "oauth2") { return; }
+  if (own && own.type && own.type !== "bearer" && own.type !== "oauth2" && own.type !== "inherit") { return; }
   var now = Date.now();
 
   // fail reports a failed test (newman exits non-zero) and stops the main

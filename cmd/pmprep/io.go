@@ -71,11 +71,13 @@ func writeFile(path string, data []byte, mode fs.FileMode, forceMode bool) (err 
 		}
 	}
 	dir := filepath.Dir(path)
+	// CI writes into build/ of a fresh checkout: create the directory, as
+	// compilers do with their output paths.
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("%s: cannot create the output directory: %v", path, unwrapPath(err))
+	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".pmprep-*")
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("%s: cannot write: directory %s does not exist (create it first)", path, dir)
-		}
 		return fmt.Errorf("%s: cannot write: %v", path, unwrapPath(err))
 	}
 	defer func() {

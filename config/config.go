@@ -49,7 +49,10 @@ type Auth struct {
 	Skew            Setting[time.Duration]  // >= 0
 	DefaultLifetime Setting[time.Duration]  // > 0
 	Retry401        Setting[bool]
-	Type            Setting[string] // TypeBearer or TypeOAuth2
+	// PersistRefreshToken writes the newest refresh token back to the
+	// environment, so --export-environment carries it to the next run.
+	PersistRefreshToken Setting[bool]
+	Type                Setting[string] // TypeBearer or TypeOAuth2
 }
 
 // Variables renames the Postman variables the generated script reads (and,

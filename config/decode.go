@@ -41,7 +41,7 @@ func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
 
 var (
 	topKeys      = []string{"collection", "auth", "variables", "environments", "strip"}
-	authKeys     = []string{"grant", "token_url", "client_auth", "scope", "audience", "params", "skew", "default_lifetime", "retry_401", "type"}
+	authKeys     = []string{"grant", "token_url", "client_auth", "scope", "audience", "params", "skew", "default_lifetime", "retry_401", "persist_refresh_token", "type"}
 	variableKeys = []string{"token_url", "client_id", "client_secret", "scope", "audience", "username", "password", "refresh_token", "access_token"}
 	secretKeys   = []string{"secret", "from"}
 	stripKeys    = []string{"allow"}
@@ -110,6 +110,8 @@ func (d *decoder) auth(a *Auth, v *yaml.Node) {
 			a.DefaultLifetime = d.duration(e.val, path, true)
 		case "retry_401":
 			a.Retry401 = d.boolean(e.val, path)
+		case "persist_refresh_token":
+			a.PersistRefreshToken = d.boolean(e.val, path)
 		case "type":
 			a.Type = d.enum(e.val, path, TypeBearer, TypeOAuth2)
 		default:

@@ -39,6 +39,9 @@ func (c *Config) ScriptSettings(base script.Settings) script.Settings {
 	if a.Retry401.Set {
 		s.Retry401 = a.Retry401.Value
 	}
+	if a.PersistRefreshToken.Set {
+		s.PersistRefreshToken = a.PersistRefreshToken.Value
+	}
 
 	v := c.Variables
 	setStr(&s.Vars.TokenURL, v.TokenURL)

@@ -321,3 +321,29 @@ func TestTokensIsolatedPerClient(t *testing.T) {
 		t.Errorf("token requests %d (want 2: one per client, the third iteration reuses), API by client %v", st.Token.OIDC.Requests, st.API.ByClient)
 	}
 }
+
+// --persist-refresh-token: the rotated refresh token travels to the next
+// run through newman --export-environment; without it a second run would
+// present a rotated-out token.
+func TestPersistRefreshTokenAcrossRuns(t *testing.T) {
+	srv := startServers(t, 2*time.Second)
+	initial := postToken(t, srv.OAuth2Token, url.Values{
+		"grant_type": {"password"}, "username": {srv.Creds.Username}, "password": {srv.Creds.Password},
+	}, basicAuth(srv.Creds.OAuth2ClientID, srv.Creds.OAuth2ClientSecret))
+	registerSecrets(initial.RefreshToken)
+	dir := t.TempDir()
+	coll := injected(t, dir, collectionJSON("persist", nil, item{name: "me", path: "/me", tests: status200}),
+		"--grant", "refresh_token", "--persist-refresh-token")
+	e := env(t, dir, "ci", map[string]string{"base_url": srv.API, "token_url": srv.OAuth2Token,
+		"client_id": srv.Creds.OAuth2ClientID, "refresh_token": initial.RefreshToken})
+	exported := filepath.Join(dir, "exported.postman_environment.json")
+	secret := "client_secret=" + srv.Creds.OAuth2ClientSecret
+	mustPass(t, newman(t, coll, "-e", e, "--env-var", secret, "--export-environment", exported))
+	srv.ResetStats(t)
+	mustPass(t, newman(t, coll, "-e", exported, "--env-var", secret))
+	st := srv.Stats(t)
+	g := st.Token.OAuth2.ByGrant
+	if st.RefreshReuse != 0 || g["refresh_token"] != 1 || g["client_credentials"] != 0 || st.API.OK != 1 {
+		t.Errorf("second run: reuse of a rotated token %d, grants %v, API ok %d", st.RefreshReuse, g, st.API.OK)
+	}
+}

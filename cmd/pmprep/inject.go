@@ -39,6 +39,7 @@ func injectCommand() *cli.Command {
 			&cli.StringSliceFlag{Name: "param", Usage: "extra token-request parameter `key=value` (repeatable)", EnvVars: envVar("param")},
 			&cli.StringFlag{Name: "skew", Usage: "renew this long before expiry, capped at half the lifetime (Go duration: 30s, 1500ms, 0)", EnvVars: envVar("skew")},
 			&cli.StringFlag{Name: "default-lifetime", Usage: "token lifetime when the response has neither expires_in nor a JWT exp (Go duration)", EnvVars: envVar("default-lifetime")},
+			&cli.BoolFlag{Name: "persist-refresh-token", Usage: "write the newest refresh token back to the environment, so newman --export-environment carries it to the next run (the exported file then holds a secret)", EnvVars: envVar("persist-refresh-token")},
 			&cli.BoolFlag{Name: "retry-401", Usage: "also add a test script that re-sends a request once after a 401, with a fresh token", EnvVars: envVar("retry-401")},
 			&cli.StringFlag{Name: "auth", Usage: "collection auth to write: bearer or oauth2 (default: oauth2 if the collection had one, else bearer)", EnvVars: envVar("auth")},
 		},
@@ -215,6 +216,9 @@ func applyInjectFlags(c *cli.Context, s *script.Settings) error {
 	}
 	if c.IsSet("retry-401") {
 		s.Retry401 = c.Bool("retry-401")
+	}
+	if c.IsSet("persist-refresh-token") {
+		s.PersistRefreshToken = c.Bool("persist-refresh-token")
 	}
 	if c.IsSet("param") {
 		s.Params = nil

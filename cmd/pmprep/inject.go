@@ -152,8 +152,10 @@ func resolveInject(doc *collection.Document, c *cli.Context, cfg *config.Config)
 	if err := applyInjectFlags(c, &s); err != nil {
 		return nil, nil, err
 	}
+	// oauth2 if the collection's own auth is oauth2 (also the block an
+	// earlier run wrote), so Postman's OAuth 2.0 form stays usable.
 	authType := "bearer"
-	if zc != nil && zc.collectionLevel {
+	if a, _ := collection.Field(doc.Root(), "auth"); collection.AuthType(a) == "oauth2" {
 		authType = "oauth2"
 	}
 	if cfg != nil && cfg.Auth.Type.Set {

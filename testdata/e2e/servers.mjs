@@ -218,6 +218,11 @@ const revokedTokens = new Set();
 // Listening helpers
 
 function listen(server, port) {
+  // Keep idle keep-alive connections longer than any client would: with
+  // node's 5 s default, a request that newman sends on a connection the
+  // server is just closing fails with ECONNRESET on a loaded machine.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 121_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {

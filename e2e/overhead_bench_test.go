@@ -71,7 +71,9 @@ func BenchmarkNewmanScriptOverhead(b *testing.B) {
 	b.Log(sb.String())
 }
 
-func ms(v float64) string { return strings.TrimRight(strings.TrimRight(time.Duration(v*float64(time.Millisecond)).Round(10*time.Microsecond).String(), "0"), ".") }
+func ms(v float64) string {
+	return strings.TrimRight(strings.TrimRight(time.Duration(v*float64(time.Millisecond)).Round(10*time.Microsecond).String(), "0"), ".")
+}
 
 func ratio(a, b float64) string {
 	if b <= 0 {

@@ -16,10 +16,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var command string
 	if len(args) > 1 {
 		command = args[1]
-		if cmd := app.Command(command); cmd != nil {
+		switch cmd := app.Command(command); {
+		case cmd != nil:
 			command = cmd.Name
 			args = permute(args, cmd)
-		} else {
+		case !strings.HasPrefix(command, "-"):
+			return exitCode(usagef("unknown command %q (commands: inject, envs, strip)", command), stderr, "")
+		default:
 			command = ""
 		}
 	}

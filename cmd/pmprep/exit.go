@@ -43,7 +43,7 @@ func exitCode(err error, stderr io.Writer, command string) int {
 	msg := strings.ReplaceAll(err.Error(), "\n", " ")
 	var usage *usageError
 	if errors.As(err, &usage) {
-		fmt.Fprintf(stderr, "%s%s (see pmprep %s --help)\n", prefix, msg, command)
+		fmt.Fprintf(stderr, "%s%s (see %s --help)\n", prefix, msg, strings.TrimSpace("pmprep "+command))
 		return exitBad
 	}
 	// Everything else — bad input (*collection.InputError, *config.Error),

@@ -11,9 +11,8 @@ import (
 // zeroConfig is what inject learns from an oauth2 auth block the
 // collection already has, so `pmprep inject api.json` works without flags.
 type zeroConfig struct {
-	path            string // JSON path of the block read
-	collectionLevel bool   // the block is the collection's own auth
-	grantType       string // as Postman spells it, for the oauth2 block we write
+	path      string // JSON path of the block read
+	grantType string // as Postman spells it, for the oauth2 block we write
 	settings        func(*script.Settings)
 	initial         map[string]string // non-secret initial values of collection variables, by variable
 	moved           []movedSecret     // literal secrets replaced by variables (names only)
@@ -27,9 +26,8 @@ type movedSecret struct{ path, variable string }
 func readZeroConfig(doc *collection.Document) *zeroConfig {
 	var auth gjson.Result
 	path := "auth"
-	collectionLevel := false
 	if a, ok := collection.Field(doc.Root(), "auth"); ok && collection.AuthType(a) == "oauth2" {
-		auth, collectionLevel = a, true
+		auth = a
 	} else {
 		collection.Walk(doc, func(it *collection.Item) error {
 			if !auth.Exists() && collection.AuthType(it.Auth) == "oauth2" {
@@ -45,7 +43,7 @@ func readZeroConfig(doc *collection.Document) *zeroConfig {
 	if isOurs(params) {
 		return nil // written by pmprep: the settings come from the script block
 	}
-	zc := &zeroConfig{path: path, collectionLevel: collectionLevel, initial: map[string]string{}}
+	zc := &zeroConfig{path: path, initial: map[string]string{}}
 	get := func(k string) string { v, _ := collection.Param(params, k); return v }
 	var edits []func(*script.Settings)
 	switch g := get("grant_type"); g {

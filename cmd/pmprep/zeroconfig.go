@@ -13,10 +13,10 @@ import (
 type zeroConfig struct {
 	path      string // JSON path of the block read
 	grantType string // as Postman spells it, for the oauth2 block we write
-	settings        func(*script.Settings)
-	initial         map[string]string // non-secret initial values of collection variables, by variable
-	moved           []movedSecret     // literal secrets replaced by variables (names only)
-	notes           []string
+	settings  func(*script.Settings)
+	initial   map[string]string // non-secret initial values of collection variables, by variable
+	moved     []movedSecret     // literal secrets replaced by variables (names only)
+	notes     []string
 }
 
 type movedSecret struct{ path, variable string }

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 	"unsafe"
+	"weak"
 
 	"github.com/tidwall/gjson"
 )
@@ -49,6 +51,72 @@ type Document struct {
 	bom   []byte // the UTF-8 BOM, if the file had one; kept on output
 	body  []byte // the JSON text, after the BOM
 	root  gjson.Result
+	// top holds the top-level members and where they are, found once:
+	// each lookup on a 60 MB root would skip the whole "item" tree again.
+	top *topLevel
+}
+
+type topLevel struct {
+	fields       map[string]gjson.Result
+	starts, ends []int // of each member, for the Editor
+}
+
+// topLevel returns the top-level members, reading them on first use.
+func (d *Document) topLevel() *topLevel {
+	if d.top == nil {
+		t := &topLevel{fields: map[string]gjson.Result{}}
+		root := d.root
+		eachChild(root.Raw, func(ks, vs, ve int) bool {
+			t.starts = append(t.starts, root.Index+ks)
+			t.ends = append(t.ends, root.Index+ve)
+			if !root.IsObject() {
+				return true
+			}
+			k := keyAt(root.Raw, ks)
+			if _, dup := t.fields[k]; !dup {
+				t.fields[k] = resultAt(root.Raw, vs, ve, root.Index)
+			}
+			return true
+		})
+		d.top = t
+		if len(root.Raw) >= memoMin {
+			lastRoot.Store(&rootMemo{unsafe.StringData(root.Raw), len(root.Raw), root.Index, weak.Make(t)})
+		}
+	}
+	return d.top
+}
+
+// lastRoot remembers the top level of the last large Document read, so
+// that Field and Fields on its root (callers hold only the gjson.Result)
+// answer without skimming the "item" tree again. The weak pointer keeps
+// no Document alive; while the topLevel lives, its values keep the text
+// alive, so the address cannot have been reused by other text.
+var lastRoot atomic.Pointer[rootMemo]
+
+const memoMin = 64 << 10 // below this a skim is cheaper than the bookkeeping
+
+type rootMemo struct {
+	text     *byte
+	n, index int
+	top      weak.Pointer[topLevel]
+}
+
+// memoized returns the top level recorded for obj, or nil.
+func memoized(obj gjson.Result) *topLevel {
+	if len(obj.Raw) < memoMin {
+		return nil
+	}
+	m := lastRoot.Load()
+	if m == nil || m.text != unsafe.StringData(obj.Raw) || m.n != len(obj.Raw) || m.index != obj.Index {
+		return nil
+	}
+	return m.top.Value()
+}
+
+// topField returns the top-level member key.
+func (d *Document) topField(key string) (gjson.Result, bool) {
+	v, ok := d.topLevel().fields[key]
+	return v, ok
 }
 
 // Body returns the JSON text (without a BOM). Callers must not modify it.
@@ -157,7 +225,7 @@ func detectKind(doc *Document) (Kind, error) {
 	if root.IsArray() {
 		return KindGlobals, nil // the older globals export: a bare list of variables
 	}
-	top := Fields(root)
+	top := doc.topLevel().fields
 	info, item := top["info"], top["item"]
 	fail := func(r gjson.Result, path, msg, hint string) (Kind, error) {
 		e := &InputError{File: doc.Name, Path: path, Msg: msg, Hint: hint}
@@ -213,7 +281,7 @@ func (d *Document) Variables() gjson.Result {
 	if d.root.IsArray() {
 		return d.root
 	}
-	v, _ := Field(d.root, "values")
+	v, _ := d.topField("values")
 	return v
 }
 

@@ -3,6 +3,8 @@ package collection
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"maps"
 	"sort"
 	"strings"
 
@@ -109,25 +111,11 @@ func (e *Editor) Changed() bool {
 // Apply returns the edited file, BOM included. Overlapping edits are a
 // programming error and are reported, never resolved silently.
 func (e *Editor) Apply() ([]byte, error) {
-	spans := append([]span(nil), e.spans...)
-	for _, off := range e.order {
-		spans = append(spans, e.planContainer(e.containers[off])...)
+	spans, grow, err := e.plan()
+	if err != nil {
+		return nil, err
 	}
-	// Stable: zero-width inserts at one offset keep the order they were planned in.
-	sort.SliceStable(spans, func(i, j int) bool {
-		if spans[i].start != spans[j].start {
-			return spans[i].start < spans[j].start
-		}
-		return spans[i].end < spans[j].end
-	})
 	body := e.doc.body
-	grow := 0
-	for i, s := range spans {
-		if i > 0 && spans[i-1].end > s.start {
-			return nil, fmt.Errorf("internal error: overlapping edits at offsets %d and %d of %s", spans[i-1].start, s.start, e.doc.Name)
-		}
-		grow += len(s.text) - (s.end - s.start)
-	}
 	out := make([]byte, 0, len(e.doc.bom)+len(body)+grow)
 	out = append(out, e.doc.bom...)
 	last := 0
@@ -139,6 +127,65 @@ func (e *Editor) Apply() ([]byte, error) {
 	return append(out, body[last:]...), nil
 }
 
+// WriteTo writes what Apply returns to w without building it in memory:
+// for a large file that saves a second copy of it. Nothing is written when
+// the edits are in conflict.
+func (e *Editor) WriteTo(w io.Writer) (int64, error) {
+	spans, _, err := e.plan()
+	if err != nil {
+		return 0, err
+	}
+	body := e.doc.body
+	var n int64
+	write := func(b []byte) error {
+		m, err := w.Write(b)
+		n += int64(m)
+		return err
+	}
+	if err := write(e.doc.bom); err != nil {
+		return n, err
+	}
+	last := 0
+	for _, s := range spans {
+		if err := write(body[last:s.start]); err != nil {
+			return n, err
+		}
+		m, err := io.WriteString(w, s.text)
+		if n += int64(m); err != nil {
+			return n, err
+		}
+		last = s.end
+	}
+	return n, write(body[last:])
+}
+
+// plan returns every edit as a span of the body, in order, and how much
+// the file grows. Overlapping edits are a programming error and are
+// reported, never resolved silently.
+func (e *Editor) plan() (spans []span, grow int, err error) {
+	spans = append([]span(nil), e.spans...)
+	for _, off := range e.order {
+		spans = append(spans, e.planContainer(e.containers[off])...)
+	}
+	// Stable: zero-width inserts at one offset keep the order they were planned in.
+	sort.SliceStable(spans, func(i, j int) bool {
+		if spans[i].start != spans[j].start {
+			return spans[i].start < spans[j].start
+		}
+		return spans[i].end < spans[j].end
+	})
+	for i, s := range spans {
+		if s.start < 0 || s.end < s.start || s.end > len(e.doc.body) {
+			return nil, 0, fmt.Errorf("internal error: edit at offsets %d..%d outside %s", s.start, s.end, e.doc.Name)
+		}
+		if i > 0 && spans[i-1].end > s.start {
+			return nil, 0, fmt.Errorf("internal error: overlapping edits at offsets %d and %d of %s", spans[i-1].start, s.start, e.doc.Name)
+		}
+		grow += len(s.text) - (s.end - s.start)
+	}
+	return spans, grow, nil
+}
+
 // planContainer turns a container's deletions and appends into spans that
 // touch only the removed children and the separators beside them.
 //
@@ -148,7 +195,7 @@ func (e *Editor) Apply() ([]byte, error) {
 // a run at the start removes [start(0), start(first kept)).
 func (e *Editor) planContainer(ce *containerEdit) []span {
 	c := ce.c
-	starts, ends := childSpans(c)
+	starts, ends := e.childSpans(c)
 	n := len(starts)
 	open, closeAt := c.Index, c.Index+len(c.Raw)-1
 	var kept []int
@@ -255,15 +302,14 @@ func (e *Editor) lineIndent(offset int) string {
 
 // childSpans returns where each member (key through value) or element of
 // container c starts and ends.
-func childSpans(c gjson.Result) (starts, ends []int) {
-	isObj := c.IsObject()
-	c.ForEach(func(k, v gjson.Result) bool {
-		s := v.Index
-		if isObj {
-			s = k.Index
-		}
-		starts = append(starts, s)
-		ends = append(ends, v.Index+len(v.Raw))
+func (e *Editor) childSpans(c gjson.Result) (starts, ends []int) {
+	if r := e.doc.root; c.Index == r.Index && len(c.Raw) == len(r.Raw) {
+		t := e.doc.topLevel()
+		return t.starts, t.ends
+	}
+	eachChild(c.Raw, func(ks, _, ve int) bool {
+		starts = append(starts, c.Index+ks)
+		ends = append(ends, c.Index+ve)
 		return true
 	})
 	return starts, ends
@@ -274,9 +320,16 @@ func childSpans(c gjson.Result) (starts, ends []int) {
 func Field(obj gjson.Result, key string) (gjson.Result, bool) {
 	var found gjson.Result
 	ok := false
-	obj.ForEach(func(k, v gjson.Result) bool {
-		if k.Str == key {
-			found, ok = v, true
+	if !obj.IsObject() {
+		return found, false
+	}
+	if t := memoized(obj); t != nil {
+		found, ok = t.fields[key]
+		return found, ok
+	}
+	eachChild(obj.Raw, func(ks, vs, ve int) bool {
+		if keyAt(obj.Raw, ks) == key {
+			found, ok = resultAt(obj.Raw, vs, ve, obj.Index), true
 			return false
 		}
 		return true
@@ -288,21 +341,47 @@ func Field(obj gjson.Result, key string) (gjson.Result, bool) {
 // pass over obj: on a 60 MB collection root each separate lookup would
 // skip over the whole "item" tree again.
 func Fields(obj gjson.Result) map[string]gjson.Result {
-	m := map[string]gjson.Result{}
-	obj.ForEach(func(k, v gjson.Result) bool {
-		if _, dup := m[k.Str]; !dup {
-			m[k.Str] = v
+	m := make(map[string]gjson.Result, 8)
+	if !obj.IsObject() {
+		return m
+	}
+	if t := memoized(obj); t != nil {
+		maps.Copy(m, t.fields)
+		return m
+	}
+	eachChild(obj.Raw, func(ks, vs, ve int) bool {
+		k := keyAt(obj.Raw, ks)
+		if _, dup := m[k]; !dup {
+			m[k] = resultAt(obj.Raw, vs, ve, obj.Index)
 		}
 		return true
 	})
 	return m
 }
 
+// pick sets out[i] to the value of keys[i] in obj (the first of
+// duplicates), without the map Fields builds: it runs for every header and
+// auth parameter of a collection.
+func pick(obj gjson.Result, keys []string, out []gjson.Result) {
+	if !obj.IsObject() {
+		return
+	}
+	eachChild(obj.Raw, func(ks, vs, ve int) bool {
+		k := keyAt(obj.Raw, ks)
+		for i, want := range keys {
+			if k == want && !out[i].Exists() {
+				out[i] = resultAt(obj.Raw, vs, ve, obj.Index)
+			}
+		}
+		return true
+	})
+}
+
 // DeleteMember removes key (its first occurrence) from object obj.
 func (e *Editor) DeleteMember(obj gjson.Result, key string) {
 	i, found := 0, -1
-	obj.ForEach(func(k, _ gjson.Result) bool {
-		if k.Str == key {
+	eachChild(obj.Raw, func(ks, _, _ int) bool {
+		if obj.IsObject() && keyAt(obj.Raw, ks) == key {
 			found = i
 			return false
 		}

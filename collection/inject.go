@@ -64,20 +64,7 @@ type InjectReport struct {
 // Nothing outside the collection auth, event and variable lists and the
 // bearer/oauth2 blocks and Authorization headers it replaces is touched.
 func Inject(doc *Document, plan InjectPlan) ([]byte, *InjectReport, error) {
-	if !doc.Kind.IsCollection() {
-		return nil, nil, &InputError{File: doc.Name, Msg: "inject needs a collection, this is a " + doc.Kind.String() + " file"}
-	}
-	e := NewEditor(doc)
-	rep := &InjectReport{}
-	root := doc.root
-	top := Fields(root)
-
-	// Appended in Postman's own order: auth, event, variable.
-	rep.AuthAction = injectAuth(e, doc, root, top["auth"], plan)
-	rep.ScriptAction = injectEvents(e, root, top["event"], plan)
-	rep.DeclaredVars = declareVariables(e, root, top["variable"], plan.Variables)
-
-	err := injectItems(e, doc, plan, rep)
+	e, rep, err := PlanInject(doc, plan)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -85,8 +72,31 @@ func Inject(doc *Document, plan InjectPlan) ([]byte, *InjectReport, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	rep.Changed = e.Changed()
 	return out, rep, nil
+}
+
+// PlanInject records Inject's edits without applying them, so that the
+// caller can stream the result with Editor.WriteTo rather than hold a
+// second copy of a large file.
+func PlanInject(doc *Document, plan InjectPlan) (*Editor, *InjectReport, error) {
+	if !doc.Kind.IsCollection() {
+		return nil, nil, &InputError{File: doc.Name, Msg: "inject needs a collection, this is a " + doc.Kind.String() + " file"}
+	}
+	e := NewEditor(doc)
+	rep := &InjectReport{}
+	root := doc.root
+	top := doc.topLevel().fields
+
+	// Appended in Postman's own order: auth, event, variable.
+	rep.AuthAction = injectAuth(e, doc, root, top["auth"], plan)
+	rep.ScriptAction = injectEvents(e, root, top["event"], plan)
+	rep.DeclaredVars = declareVariables(e, root, top["variable"], plan.Variables)
+
+	if err := injectItems(e, doc, plan, rep); err != nil {
+		return nil, nil, err
+	}
+	rep.Changed = e.Changed()
+	return e, rep, nil
 }
 
 func scriptEvent(listen string, lines []string) Object {
@@ -365,6 +375,8 @@ func injectItems(e *Editor, doc *Document, plan InjectPlan, rep *InjectReport) e
 	})
 }
 
+var headerKeys = []string{"key", "value", "disabled"}
+
 // removeAuthorizationHeaders drops enabled Authorization headers that send
 // a bearer token: the collection auth sends the fresh one.
 func removeAuthorizationHeaders(e *Editor, it *Item, rep *InjectReport) {
@@ -375,12 +387,14 @@ func removeAuthorizationHeaders(e *Editor, it *Item, rep *InjectReport) {
 	i := 0
 	headers.ForEach(func(_, h gjson.Result) bool {
 		defer func() { i++ }()
-		f := Fields(h)
-		if !strings.EqualFold(strings.TrimSpace(f["key"].String()), "authorization") || f["disabled"].Bool() {
+		var f [3]gjson.Result
+		pick(h, headerKeys, f[:])
+		key, value, disabled := f[0], f[1], f[2]
+		if !strings.EqualFold(strings.TrimSpace(key.String()), "authorization") || disabled.Bool() {
 			return true
 		}
 		path := it.Path + ".request.header[" + itoa(i) + "]"
-		v := strings.TrimSpace(f["value"].String())
+		v := strings.TrimSpace(value.String())
 		if v == "" || len(v) > 7 && strings.EqualFold(v[:7], "bearer ") {
 			e.Delete(headers, i)
 			rep.RemovedHeaders = append(rep.RemovedHeaders, path)
@@ -395,7 +409,7 @@ func removeAuthorizationHeaders(e *Editor, it *Item, rep *InjectReport) {
 // ("prerequest" or "test"): the exec array, or a single exec string split
 // at line breaks. nil when there is none.
 func ScriptLines(doc *Document, listen string) []string {
-	events, ok := Field(doc.root, "event")
+	events, ok := doc.topField("event")
 	if !ok || !events.IsArray() {
 		return nil
 	}

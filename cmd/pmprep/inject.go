@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -105,6 +106,12 @@ func inject(a injectArgs, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// The input stays live to the end and is most of the heap; the default
+	// GC headroom (100%) would let garbage grow to its size again. 50%
+	// keeps peak memory near 2x the file, at no measurable cost in time.
+	if len(data) > 8<<20 {
+		debug.SetGCPercent(50)
+	}
 	doc, err := collection.Parse(a.input, data)
 	if err != nil {
 		return err
@@ -116,11 +123,13 @@ func inject(a injectArgs, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	out, rep, err := collection.Inject(doc, plan.inject)
+	edit, rep, err := collection.PlanInject(doc, plan.inject)
 	if err != nil {
 		return err
 	}
-	if err := a.output.write(out); err != nil {
+	// Streamed from the input's bytes and the edits: no second copy of a
+	// large collection in memory.
+	if err := a.output.writeFrom(func(w io.Writer) error { _, err := edit.WriteTo(w); return err }); err != nil {
 		return err
 	}
 	printInjectSummary(stderr, a, plan, zc, rep)

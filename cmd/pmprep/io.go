@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -87,10 +88,24 @@ func writeAtomic(path string, data []byte, mode fs.FileMode) error {
 
 // writeFile is writeAtomic; forceMode applies mode even to an existing
 // file (files holding secrets are always 0600).
-func writeFile(path string, data []byte, mode fs.FileMode, forceMode bool) (err error) {
+func writeFile(path string, data []byte, mode fs.FileMode, forceMode bool) error {
+	return writeFileFrom(path, mode, forceMode, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// writeFileFrom is writeFile with the content written by fill, so that a
+// large result is streamed to the temporary file instead of being built in
+// memory first.
+func writeFileFrom(path string, mode fs.FileMode, forceMode bool, fill func(io.Writer) error) (err error) {
 	if fi, statErr := os.Stat(path); statErr == nil {
 		if fi.IsDir() {
 			return fmt.Errorf("%s: is a directory (give a file name)", path)
+		}
+		if fi.Mode().Perm()&0o222 == 0 {
+			// rename(2) would replace it anyway; a read-only file says "leave me alone".
+			return fmt.Errorf("%s: file is read-only (make it writable first, e.g. chmod u+w, or write elsewhere with -o)", path)
 		}
 		if !forceMode {
 			mode = fi.Mode().Perm()
@@ -112,7 +127,11 @@ func writeFile(path string, data []byte, mode fs.FileMode, forceMode bool) (err 
 			os.Remove(tmp.Name())
 		}
 	}()
-	if _, err = tmp.Write(data); err != nil {
+	buf := bufio.NewWriterSize(tmp, 1<<20)
+	if err = fill(buf); err == nil {
+		err = buf.Flush()
+	}
+	if err != nil {
 		return fmt.Errorf("%s: cannot write: %v", path, unwrapPath(err))
 	}
 	if err = tmp.Chmod(mode); err != nil {
@@ -145,9 +164,20 @@ type output struct {
 }
 
 func (o output) write(data []byte) error {
-	if o.path == "" || o.path == "-" {
-		_, err := o.stdout.Write(data)
+	return o.writeFrom(func(w io.Writer) error {
+		_, err := w.Write(data)
 		return err
+	})
+}
+
+// writeFrom writes what fill writes, streamed through a buffer.
+func (o output) writeFrom(fill func(io.Writer) error) error {
+	if o.path == "" || o.path == "-" {
+		buf := bufio.NewWriterSize(o.stdout, 1<<20)
+		if err := fill(buf); err != nil {
+			return err
+		}
+		return buf.Flush()
 	}
-	return writeAtomic(o.path, data, 0o644)
+	return writeFileFrom(o.path, 0o644, false, fill)
 }

@@ -72,6 +72,9 @@ func literal(s string) bool {
 	if !strings.Contains(s, "{{") {
 		return true
 	}
+	if t := strings.TrimSpace(s); len(t) >= 4 && strings.HasPrefix(t, "{{") && strings.HasSuffix(t, "}}") && !strings.ContainsAny(t[2:len(t)-2], "{}") {
+		return false // the common case: one reference
+	}
 	rest := reference.ReplaceAllString(s, " ")
 	words := strings.FieldsFunc(rest, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '_' })
 	switch {
@@ -100,7 +103,8 @@ var (
 )
 
 // shape names the kind of credential s looks like, or "" when it looks like
-// none. s must be literal.
+// none. Cheap substring tests go first: shape sees every header, query,
+// body and variable value.
 func shape(s string) string {
 	if len(s) < 8 {
 		return ""
@@ -108,27 +112,76 @@ func shape(s string) string {
 	switch {
 	case strings.Contains(s, "eyJ") && jwtShape.MatchString(s):
 		return "JWT"
-	case schemeShape.MatchString(s):
+	case hasSchemePrefix(s) && schemeShape.MatchString(s):
 		return "credential"
 	case strings.Contains(s, "PRIVATE KEY-----") && pemShape.MatchString(s):
 		return "private key"
-	case tokenShape.MatchString(s):
+	case mayBeToken(s) && tokenShape.MatchString(s):
 		return "API token"
 	}
 	return ""
 }
 
-// classify decides whether value, held under key, is a secret: byName
-// tells whether the key alone makes it one. It returns the reason to show
-// after the kind ("" when the key decided) and whether it is a secret.
-func classify(key, value string, byName func(string) bool) (why string, secret bool) {
-	if !literal(value) {
-		return "", false
+func hasSchemePrefix(s string) bool {
+	s = strings.TrimLeft(s, " \t")
+	return len(s) > 6 && (strings.EqualFold(s[:6], "bearer") || strings.EqualFold(s[:5], "basic"))
+}
+
+func mayBeToken(s string) bool {
+	for _, p := range []string{"PMAK-", "gh", "github_pat_", "xox", "_live_", "AIza"} {
+		if strings.Contains(s, p) {
+			return true
+		}
 	}
-	if byName(key) {
-		return "", true
+	return false
+}
+
+// rule is how a position's name makes its value a secret.
+type rule uint8
+
+const (
+	ruleName   rule = iota // a secret-looking name (config.LooksSecret)
+	ruleHeader             // a credential header or a secret-looking name
+	ruleQuery              // a credential query parameter or a secret-looking name
+	ruleAlways             // every value is a secret (a variable typed "secret")
+)
+
+type nameRule struct {
+	name string
+	rule rule
+}
+
+// byName reports whether the name alone makes a value at this kind of
+// position a secret.
+func (s *scanner) byName(name string, r rule) bool {
+	if r == ruleAlways {
+		return true
 	}
-	if sh := shape(value); sh != "" {
+	k := nameRule{name, r}
+	secret, ok := s.names[k]
+	if !ok {
+		switch r {
+		case ruleHeader:
+			secret = secretHeader(name)
+		case ruleQuery:
+			secret = secretQuery(name)
+		default:
+			secret = config.LooksSecret(name)
+		}
+		s.names[k] = secret
+	}
+	return secret
+}
+
+// classify decides whether value, held under name, is a secret. It returns
+// the reason to show after the kind ("" when the name decided) and whether
+// it is a secret.
+func (s *scanner) classify(name, value string, r rule) (why string, secret bool) {
+	if s.byName(name, r) {
+		return "", literal(value)
+	}
+	// Most values are neither: look at the shape before at references.
+	if sh := shape(value); sh != "" && literal(value) {
 		return " (" + sh + ")", true
 	}
 	return "", false

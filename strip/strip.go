@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/pmprep/pmprep/collection"
-	"github.com/pmprep/pmprep/config"
 	"github.com/tidwall/gjson"
 )
 
@@ -64,7 +63,7 @@ func (r Result) Secrets() int {
 // or globals file, and returns the file with their values set to "" in one
 // splice. Scan never changes doc.
 func Scan(doc *collection.Document, opts Options) (Result, error) {
-	s := &scanner{doc: doc, opts: opts, ed: collection.NewEditor(doc)}
+	s := &scanner{doc: doc, opts: opts, ed: collection.NewEditor(doc), names: map[nameRule]bool{}}
 	root := doc.Root()
 	if doc.Kind.IsCollection() {
 		s.collection(root)
@@ -93,6 +92,7 @@ type scanner struct {
 	ed       *collection.Editor
 	findings []Finding
 	silenced int
+	names    map[nameRule]bool // memo: a big collection repeats its names
 }
 
 // allowed reports whether the allow-list silences a finding.
@@ -246,16 +246,38 @@ func (s *scanner) auth(a gjson.Result, path string) {
 	})
 }
 
-// keyValues calls fn for each {"key": …, "value": …} element of a list,
-// with the element's members.
-func keyValues(list gjson.Result, base string, fn func(path string, f map[string]gjson.Result)) {
+// entry is one {"key": …, "value": …} element of a header, query, body
+// or variable list.
+type entry struct {
+	i                   int // index in the list
+	key, value, id, typ gjson.Result
+}
+
+// entries calls fn for each object element of a list, reading only the
+// members strip needs (no map per element: a 60 MB collection has
+// hundreds of thousands).
+func entries(list gjson.Result, fn func(e entry)) {
 	if !list.IsArray() {
 		return
 	}
 	i := 0
-	list.ForEach(func(_, e gjson.Result) bool {
-		if e.IsObject() {
-			fn(index(base, i), collection.Fields(e))
+	list.ForEach(func(_, el gjson.Result) bool {
+		if el.IsObject() {
+			e := entry{i: i}
+			el.ForEach(func(k, v gjson.Result) bool {
+				switch k.Str {
+				case "key":
+					e.key = v
+				case "value":
+					e.value = v
+				case "id":
+					e.id = v
+				case "type":
+					e.typ = v
+				}
+				return true
+			})
+			fn(e)
 		}
 		i++
 		return true
@@ -267,11 +289,11 @@ func (s *scanner) headers(h gjson.Result, path string) {
 		s.headerString(h, path)
 		return
 	}
-	keyValues(h, path, func(p string, f map[string]gjson.Result) {
-		name, v := f["key"].String(), f["value"]
-		if t, ok := text(v); ok {
-			if why, secret := classify(name, t, secretHeader); secret {
-				s.blank(v, p+".value", name, strings.TrimSpace(name)+" header"+why, true)
+	entries(h, func(e entry) {
+		name := e.key.String()
+		if t, ok := text(e.value); ok {
+			if why, secret := s.classify(name, t, ruleHeader); secret {
+				s.blank(e.value, index(path, e.i)+".value", name, strings.TrimSpace(name)+" header"+why, true)
 			}
 		}
 	})
@@ -297,7 +319,7 @@ func (s *scanner) headerString(h gjson.Result, path string) {
 			}
 			to := at + len(strings.TrimRight(line, " \t\r"))
 			if to > from {
-				if why, secret := classify(name, t.text[from:to], secretHeader); secret {
+				if why, secret := s.classify(name, t.text[from:to], ruleHeader); secret {
 					parts = append(parts, part{from, to, name, name + " header" + why})
 				}
 			}
@@ -318,11 +340,11 @@ func (s *scanner) url(u gjson.Result, path string) {
 	}
 	f := collection.Fields(u)
 	s.rawURL(f["raw"], path+".raw")
-	keyValues(f["query"], path+".query", func(p string, f map[string]gjson.Result) {
-		name, v := f["key"].String(), f["value"]
-		if t, ok := text(v); ok {
-			if why, secret := classify(name, unescapeQuery(t), secretQuery); secret {
-				s.blank(v, p+".value", name, "query parameter "+name+why, false)
+	entries(f["query"], func(e entry) {
+		name := e.key.String()
+		if t, ok := text(e.value); ok {
+			if why, secret := s.classify(name, unescapeQuery(t), ruleQuery); secret {
+				s.blank(e.value, index(path+".query", e.i)+".value", name, "query parameter "+name+why, false)
 			}
 		}
 	})
@@ -353,7 +375,7 @@ func (s *scanner) rawURL(u gjson.Result, path string) {
 		if eq := strings.IndexByte(t.text[at:stop], '='); eq >= 0 {
 			name := unescapeQuery(t.text[at : at+eq])
 			from := at + eq + 1
-			if why, secret := classify(name, unescapeQuery(t.text[from:stop]), secretQuery); secret {
+			if why, secret := s.classify(name, unescapeQuery(t.text[from:stop]), ruleQuery); secret {
 				parts = append(parts, part{from, stop, name, "query parameter " + name + why})
 			}
 		}
@@ -361,8 +383,6 @@ func (s *scanner) rawURL(u gjson.Result, path string) {
 	}
 	s.blankParts(u, t, path, parts, false)
 }
-
-func looksSecret(key string) bool { return config.LooksSecret(key) }
 
 func unescapeQuery(s string) string {
 	if !strings.ContainsAny(s, "%+") {
@@ -381,16 +401,15 @@ func (s *scanner) body(b gjson.Result, path string) {
 		return
 	}
 	f := collection.Fields(b)
-	for _, mode := range []string{"urlencoded", "formdata"} {
-		label := map[string]string{"urlencoded": "urlencoded field ", "formdata": "form-data field "}[mode]
-		keyValues(f[mode], path+"."+mode, func(p string, f map[string]gjson.Result) {
-			if f["type"].String() == "file" {
+	for _, m := range []struct{ member, label string }{{"urlencoded", "urlencoded field "}, {"formdata", "form-data field "}} {
+		entries(f[m.member], func(e entry) {
+			if e.typ.String() == "file" {
 				return // a file upload: its value is a path, not the content
 			}
-			name, v := f["key"].String(), f["value"]
-			if t, ok := text(v); ok {
-				if why, secret := classify(name, t, looksSecret); secret {
-					s.blank(v, p+".value", name, label+name+why, false)
+			name := e.key.String()
+			if t, ok := text(e.value); ok {
+				if why, secret := s.classify(name, t, ruleName); secret {
+					s.blank(e.value, index(path+"."+m.member, e.i)+".value", name, m.label+name+why, false)
 				}
 			}
 		})
@@ -400,18 +419,22 @@ func (s *scanner) body(b gjson.Result, path string) {
 // variables scans a variable list: an environment's or globals' values,
 // a collection's, folder's or request's variables.
 func (s *scanner) variables(list gjson.Result, base string) {
-	keyValues(list, base, func(p string, f map[string]gjson.Result) {
-		k, ok := f["key"]
-		if !ok {
-			k = f["id"] // v2.0 variables may be named by id
+	entries(list, func(e entry) {
+		k := e.key
+		if !k.Exists() {
+			k = e.id // v2.0 variables may be named by id
 		}
-		name, v := k.String(), f["value"]
-		t, ok := text(v)
+		name := k.String()
+		t, ok := text(e.value)
 		if !ok {
 			return
 		}
-		typed := f["type"].String() == "secret"
-		why, secret := classify(name, t, func(key string) bool { return typed || looksSecret(key) })
+		typed := e.typ.String() == "secret"
+		rule := ruleName
+		if typed {
+			rule = ruleAlways
+		}
+		why, secret := s.classify(name, t, rule)
 		if !secret {
 			return
 		}
@@ -419,7 +442,7 @@ func (s *scanner) variables(list gjson.Result, base string) {
 		if typed {
 			kind = "secret " + kind
 		}
-		s.blank(v, p+".value", name, kind, false)
+		s.blank(e.value, index(base, e.i)+".value", name, kind, false)
 	})
 }
 

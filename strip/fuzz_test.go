@@ -1,0 +1,39 @@
+package strip
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/pmprep/pmprep/collection"
+)
+
+// FuzzScan: whatever parses strips without panic into the same kind of
+// file, changing only the bytes its findings name, and a second strip
+// finds nothing (checkStrip). go test ./strip -fuzz FuzzScan
+func FuzzScan(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join(fixtures, "*.json"))
+	for _, file := range files {
+		if data, err := os.ReadFile(file); err == nil {
+			f.Add(data)
+		}
+	}
+	for _, s := range []string{
+		`{"values": [{"key": "token", "value": "a\"b\\c\u00e9\ud83d\ude00"}]}`,
+		`{"info": {}, "item": [{"request": "https://h/?token=x\u0026key=\u0079#a"}]}`,
+		`{"info": {}, "item": [{"request": {"header": "Authorization:x\n:\n\nCookie:   ", "url": {"raw": "?=&=&token=&&token=x"}}}]}`,
+		`[{"key": "password", "value": 1e3}]`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 1<<16 {
+			return
+		}
+		if _, err := collection.Parse("fuzz.json", data); err != nil {
+			return
+		}
+		checkStrip(t, "fuzz.json", data, Options{})
+		checkStrip(t, "fuzz.json", data, Options{Normalize: true, Allow: []string{"item[0]", "password"}})
+	})
+}

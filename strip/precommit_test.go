@@ -124,8 +124,78 @@ type hookEnv struct {
 	ctx   context.Context
 }
 
+// TestPlainGitHook: the plain .git/hooks/pre-commit the README shows
+// (testdata/strip/pre-commit.sh) refuses a commit with secrets, strips the
+// files (names with spaces too), and lets commits without Postman files
+// through.
+func TestPlainGitHook(t *testing.T) {
+	h := newGitEnv(t, "git", "go")
+	bin := filepath.Join(h.dir, "bin")
+	h.must(t, "..", "go", "build", "-o", filepath.Join(bin, "pmprep"), "./cmd/pmprep")
+	for i, kv := range h.env {
+		if strings.HasPrefix(kv, "PATH=") {
+			h.env[i] = "PATH=" + bin + string(os.PathListSeparator) + kv[len("PATH="):]
+		}
+	}
+	work := filepath.Join(h.dir, "plain")
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	h.must(t, work, "git", "init", "-q")
+	hook := read(t, filepath.Join(fixtures, "pre-commit.sh"))
+	if err := os.WriteFile(filepath.Join(work, ".git", "hooks", "pre-commit"), hook, 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	write(t, filepath.Join(work, "notes.json"), hookOther)
+	h.must(t, work, "git", "add", "-A")
+	if out, err := h.run(work, "git", "commit", "-m", "no Postman files"); err != nil {
+		t.Fatalf("a commit without Postman files was refused: %v\n%s", err, redact(out))
+	}
+
+	write(t, filepath.Join(work, "My API.postman_collection.json"), hookCollection)
+	write(t, filepath.Join(work, "dev.postman_environment.json"), hookEnvironment)
+	h.must(t, work, "git", "add", "-A")
+	out, err := h.run(work, "git", "commit", "-m", "add api")
+	if err == nil {
+		t.Fatalf("the commit with secrets was accepted:\n%s", redact(out))
+	}
+	if containsSecret(out) || !strings.Contains(out, "My API.postman_collection.json:7:") || !strings.Contains(out, "pmprep strip: 4 secrets stripped in 2 files") {
+		t.Errorf("unexpected hook output:\n%s", redact(out))
+	}
+	for _, f := range []string{"My API.postman_collection.json", "dev.postman_environment.json"} {
+		if containsSecret(string(read(t, filepath.Join(work, f)))) {
+			t.Errorf("%s still holds a planted secret after the hook", f)
+		}
+	}
+	h.must(t, work, "git", "add", "-A")
+	if out, err := h.run(work, "git", "commit", "-m", "add api, stripped"); err != nil {
+		t.Fatalf("the stripped commit was refused: %v\n%s", err, redact(out))
+	}
+}
+
+func write(t *testing.T, path, text string) {
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func newHookEnv(t *testing.T) *hookEnv {
-	for _, tool := range []string{"pre-commit", "git", "go"} {
+	h := newGitEnv(t, "pre-commit", "git", "go")
+	h.hooks = filepath.Join(h.dir, "pmprep")
+	snapshot(t, "..", h.hooks)
+	h.must(t, h.hooks, "git", "init", "-q")
+	h.must(t, h.hooks, "git", "add", "-A")
+	h.must(t, h.hooks, "git", "commit", "-q", "-m", "snapshot")
+	h.rev = strings.TrimSpace(h.must(t, h.hooks, "git", "rev-parse", "HEAD"))
+	return h
+}
+
+// newGitEnv makes a scratch directory and an environment where git uses
+// no user configuration; it skips the test when a tool is missing (fails
+// under CI).
+func newGitEnv(t *testing.T, tools ...string) *hookEnv {
+	for _, tool := range tools {
 		if _, err := exec.LookPath(tool); err != nil {
 			if os.Getenv("CI") != "" {
 				t.Fatalf("%s is not installed; make precommit-deps installs Debian's pre-commit", tool)
@@ -149,12 +219,6 @@ func newHookEnv(t *testing.T) *hookEnv {
 		// so the build needs no download, and never fetch a toolchain.
 		"GOMODCACHE="+goEnv(t, "GOMODCACHE"), "GOTOOLCHAIN=local",
 	)
-	h.hooks = filepath.Join(h.dir, "pmprep")
-	snapshot(t, "..", h.hooks)
-	h.must(t, h.hooks, "git", "init", "-q")
-	h.must(t, h.hooks, "git", "add", "-A")
-	h.must(t, h.hooks, "git", "commit", "-q", "-m", "snapshot")
-	h.rev = strings.TrimSpace(h.must(t, h.hooks, "git", "rev-parse", "HEAD"))
 	return h
 }
 

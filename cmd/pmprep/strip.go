@@ -29,7 +29,11 @@ func stripCommand() *cli.Command {
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
-				return usagef("missing FILE: name the collection, environment or globals files to strip (- for standard input)")
+				// A hook's file list may be empty (pmprep strip $(git diff
+				// --cached --name-only -- '*.postman_*.json')): nothing to do
+				// must not refuse the commit.
+				fmt.Fprintln(c.App.ErrWriter, "pmprep strip: no files given, nothing to do (name collection, environment or globals files; - for standard input)")
+				return nil
 			}
 			cfg, err := loadConfig(c)
 			if err != nil {
@@ -71,7 +75,7 @@ func stripFiles(a stripArgs, stdin io.Reader, stdout, stderr io.Writer) error {
 			stdins++
 		}
 	}
-	if stdins > 0 && len(a.files) > len(files) || stdins > 1 {
+	if stdins > 1 {
 		return usagef("- (standard input) can be given once")
 	}
 	results := make([]stripped, len(files))

@@ -44,7 +44,7 @@ type Finding struct {
 type Result struct {
 	Findings []Finding // in document order
 	Silenced int       // findings the allow-list silenced (left in place)
-	Out      []byte    // the whole file, BOM included; equal to the input when nothing changed
+	Out      []byte    // the whole file, BOM included; the input itself (not a copy) when nothing changed
 	Changed  bool      // Out differs from the input
 }
 
@@ -77,9 +77,12 @@ func Scan(doc *collection.Document, opts Options) (Result, error) {
 	if opts.Normalize && root.IsObject() {
 		s.normalize(root)
 	}
-	out, err := s.ed.Apply()
-	if err != nil {
-		return Result{}, err
+	out := doc.Bytes()
+	if s.ed.Changed() {
+		var err error
+		if out, err = s.ed.Apply(); err != nil {
+			return Result{}, err
+		}
 	}
 	sort.Slice(s.findings, func(i, j int) bool { return s.findings[i].start < s.findings[j].start })
 	locate(doc.Body(), s.findings)

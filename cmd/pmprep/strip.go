@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"runtime"
@@ -143,6 +144,9 @@ func stripFile(name string, a stripArgs, stdin io.Reader) (r stripped) {
 // report prints the findings, a count line and the errors, in file order,
 // and decides the outcome: an error (exit 2) beats a finding (exit 1).
 func report(a stripArgs, files []string, results []stripped, stdout, stderr io.Writer) error {
+	w := bufio.NewWriter(stderr) // one write, not one per finding
+	defer w.Flush()
+	stderr = w
 	var secrets, noise, silenced, touched, ok int
 	var errs []error
 	for _, r := range results {
@@ -171,6 +175,7 @@ func report(a stripArgs, files []string, results []stripped, stdout, stderr io.W
 		for _, err := range errs[:len(errs)-1] {
 			fmt.Fprintf(stderr, "pmprep: strip: %s\n", strings.ReplaceAll(err.Error(), "\n", " "))
 		}
+		w.Flush()
 		return errs[len(errs)-1] // printed by exitCode, like any error
 	}
 	if secrets+noise > 0 {

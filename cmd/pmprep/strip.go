@@ -94,7 +94,7 @@ func stripFiles(a stripArgs, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	close(jobs)
 	wg.Wait()
-	return report(a, files, results, stdout, stderr)
+	return report(a.check, results, stdout, stderr)
 }
 
 func unique(files []string) []string {
@@ -143,7 +143,7 @@ func stripFile(name string, a stripArgs, stdin io.Reader) (r stripped) {
 
 // report prints the findings, a count line and the errors, in file order,
 // and decides the outcome: an error (exit 2) beats a finding (exit 1).
-func report(a stripArgs, files []string, results []stripped, stdout, stderr io.Writer) error {
+func report(check bool, results []stripped, stdout, stderr io.Writer) error {
 	w := bufio.NewWriter(stderr) // one write, not one per finding
 	defer w.Flush()
 	stderr = w
@@ -169,7 +169,7 @@ func report(a stripArgs, files []string, results []stripped, stdout, stderr io.W
 		}
 	}
 	if ok > 0 {
-		fmt.Fprintln(stderr, countLine(a.check, ok, touched, secrets, noise, silenced, len(errs)))
+		fmt.Fprintln(stderr, countLine(check, ok, touched, secrets, noise, silenced, len(errs)))
 	}
 	if len(errs) > 0 {
 		for _, err := range errs[:len(errs)-1] {

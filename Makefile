@@ -7,7 +7,7 @@ E2E     := testdata/e2e
 NODE_OK := $(E2E)/node_modules/.pmprep-installed
 GOFILES := $(shell git ls-files '*.go' 2>/dev/null)
 
-.PHONY: all build test vet fmt-check unit e2e-deps demo bench fuzz clean node
+.PHONY: all build test vet fmt-check unit e2e-deps precommit-deps demo bench fuzz clean node
 
 all: build
 
@@ -29,6 +29,11 @@ $(NODE_OK): $(E2E)/package-lock.json | node
 	cd $(E2E) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Debian's pre-commit framework, for strip's end-to-end hook test.
+precommit-deps:
+	@command -v pre-commit >/dev/null || \
+		{ echo "installing pre-commit from Debian"; apt-get update -qq && apt-get install -y -qq pre-commit; }
+
 vet:
 	$(GO) vet ./...
 
@@ -37,7 +42,7 @@ fmt-check:
 
 # All tests, end-to-end included: PMPREP_E2E_REQUIRED makes a missing
 # newman a failure instead of a skip.
-test: e2e-deps vet fmt-check
+test: e2e-deps precommit-deps vet fmt-check
 	PMPREP_E2E_REQUIRED=1 $(GO) test -count=1 ./...
 
 unit:

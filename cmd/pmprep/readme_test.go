@@ -29,3 +29,25 @@ func TestEveryFlagIsDocumented(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeGitHookIsTheTestedOne: the plain git hook the README shows is
+// the script strip's end-to-end test runs (testdata/strip/pre-commit.sh).
+func TestReadmeGitHookIsTheTestedOne(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hook, err := os.ReadFile("../../testdata/strip/pre-commit.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var code []string
+	for _, l := range strings.Split(string(hook), "\n") {
+		if l != "" && !strings.HasPrefix(l, "#") {
+			code = append(code, l)
+		}
+	}
+	if !strings.Contains(string(readme), strings.Join(code, "\n")) {
+		t.Errorf("README's plain git hook differs from testdata/strip/pre-commit.sh")
+	}
+}

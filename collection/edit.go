@@ -47,9 +47,58 @@ func NewEditor(doc *Document) *Editor {
 	return &Editor{doc: doc, containers: map[int]*containerEdit{}}
 }
 
-// Replace replaces the value v with f, encoded at v's indentation.
+// Replace replaces the value v with f, encoded at v's indentation. When v
+// already is f, laid out differently, v is left as the user wrote it.
 func (e *Editor) Replace(v gjson.Result, f Fragment) {
-	e.ReplaceRaw(v, Encode(f, e.lineIndent(v.Index), e.doc.Style))
+	text := e.encodeAt(v, f)
+	if sameJSONText(text, v.Raw) {
+		return
+	}
+	e.ReplaceRaw(v, text)
+}
+
+// encodeAt renders f as Replace writes it in place of v. A non-empty
+// object or array written on one line stays on one line, as appends into
+// such a container do: so replacing what an append wrote changes nothing.
+func (e *Editor) encodeAt(v gjson.Result, f Fragment) string {
+	st := e.doc.Style
+	if !st.Minified() && oneLineContainer(v.Raw) {
+		st = Style{Inline: true}
+	}
+	return Encode(f, e.lineIndent(v.Index), st)
+}
+
+// sameJSONText reports whether a and b are the same JSON text but for
+// white space between tokens.
+func sameJSONText(a, b string) bool {
+	i, j := 0, 0
+	for {
+		i, j = skipWS(a, i), skipWS(b, j)
+		if i == len(a) || j == len(b) {
+			return i == len(a) && j == len(b)
+		}
+		if a[i] != b[j] {
+			return false
+		}
+		if a[i] == '"' {
+			ei, ej := skipString(a, i), skipString(b, j)
+			if a[i:ei] != b[j:ej] {
+				return false
+			}
+			i, j = ei, ej
+			continue
+		}
+		i, j = i+1, j+1
+	}
+}
+
+// oneLineContainer reports whether raw is a non-empty object or array
+// without a line break.
+func oneLineContainer(raw string) bool {
+	if len(raw) < 2 || raw[0] != '{' && raw[0] != '[' || strings.IndexByte(raw, '\n') >= 0 {
+		return false
+	}
+	return strings.TrimSpace(raw[1:len(raw)-1]) != ""
 }
 
 // ReplaceRaw replaces the value v with JSON text written as given.
@@ -218,7 +267,7 @@ func (e *Editor) planContainer(ce *containerEdit) []span {
 		var b strings.Builder
 		st := e.doc.Style
 		if inner == "" {
-			st = Style{}
+			st = Style{Inline: !e.doc.Style.Minified()}
 		}
 		for i, a := range ce.appends {
 			if i > 0 {

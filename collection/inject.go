@@ -288,7 +288,7 @@ func injectAuth(e *Editor, doc *Document, root, auth gjson.Result, plan InjectPl
 		return "added"
 	}
 	old := AuthType(auth)
-	if Encode(f, e.lineIndent(auth.Index), doc.Style) == auth.Raw {
+	if sameJSONText(e.encodeAt(auth, f), auth.Raw) {
 		return "unchanged"
 	}
 	e.Replace(auth, f)

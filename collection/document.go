@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"sync/atomic"
 	"unicode/utf8"
@@ -58,32 +59,57 @@ type Document struct {
 
 type topLevel struct {
 	fields       map[string]gjson.Result
-	starts, ends []int // of each member, for the Editor
+	starts, ends []int     // of each member, for the Editor
+	items        *itemTree // the layout of the "item" tree, for Walk and the Editor; nil if none
 }
 
-// topLevel returns the top-level members, reading them on first use.
+// topLevel returns the top-level members, reading them (and the item tree
+// of a collection) on first use.
 func (d *Document) topLevel() *topLevel {
-	if d.top == nil {
-		t := &topLevel{fields: map[string]gjson.Result{}}
-		root := d.root
-		eachChild(root.Raw, func(ks, vs, ve int) bool {
-			t.starts = append(t.starts, root.Index+ks)
-			t.ends = append(t.ends, root.Index+ve)
-			if !root.IsObject() {
-				return true
+	if d.top != nil {
+		return d.top
+	}
+	t := &topLevel{fields: map[string]gjson.Result{}}
+	root := d.root
+	text := unsafe.String(unsafe.SliceData(d.body), len(d.body))
+	value := func(ks, vs int) int {
+		if root.IsObject() && t.items == nil && text[vs] == '[' && keyAt(text, ks) == "item" {
+			if _, seen := t.fields["item"]; !seen {
+				// Sized from the file (Postman exports run about 1 item per
+				// 1.5 KB, 1 member per 150 bytes): growing by doubling would
+				// copy and touch twice the memory. Capacity never used costs
+				// no memory until it is touched.
+				t.items = &itemTree{text: text,
+					nodes:   make([]itemNode, 0, len(text)/1024+16),
+					members: make([]memberSpan, 0, len(text)/96+64)}
+				return t.items.scanArray(vs, 0)
 			}
-			k := keyAt(root.Raw, ks)
-			if _, dup := t.fields[k]; !dup {
-				t.fields[k] = resultAt(root.Raw, vs, ve, root.Index)
-			}
-			return true
-		})
-		d.top = t
-		if len(root.Raw) >= memoMin {
-			lastRoot.Store(&rootMemo{unsafe.StringData(root.Raw), len(root.Raw), root.Index, weak.Make(t)})
 		}
+		return skipValue(text, vs)
+	}
+	eachChildWith(text, root.Index, value, func(ks, vs, ve int) bool {
+		t.starts = append(t.starts, ks)
+		t.ends = append(t.ends, ve)
+		if !root.IsObject() {
+			return true
+		}
+		k := keyAt(text, ks)
+		if _, dup := t.fields[k]; !dup {
+			t.fields[k] = resultAt(text, vs, ve, 0)
+		}
+		return true
+	})
+	d.top = t
+	if len(root.Raw) >= memoMin {
+		lastRoot.Store(&rootMemo{unsafe.StringData(root.Raw), len(root.Raw), root.Index, weak.Make(t)})
 	}
 	return d.top
+}
+
+// topField returns the top-level member key.
+func (d *Document) topField(key string) (gjson.Result, bool) {
+	v, ok := d.topLevel().fields[key]
+	return v, ok
 }
 
 // lastRoot remembers the top level of the last large Document read, so
@@ -111,12 +137,6 @@ func memoized(obj gjson.Result) *topLevel {
 		return nil
 	}
 	return m.top.Value()
-}
-
-// topField returns the top-level member key.
-func (d *Document) topField(key string) (gjson.Result, bool) {
-	v, ok := d.topLevel().fields[key]
-	return v, ok
 }
 
 // Body returns the JSON text (without a BOM). Callers must not modify it.
@@ -186,6 +206,9 @@ func parseJSON(name string, data []byte) (*Document, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &InputError{File: name, Msg: "file is empty", Hint: "export the collection from Postman as Collection v2.1 JSON"}
 	}
+	if len(data) > math.MaxInt32 {
+		return nil, &InputError{File: name, Msg: "file is 2 GiB or larger", Hint: "is this a Postman export?"}
+	}
 	if isUTF16(data) {
 		return nil, &InputError{File: name, Msg: "file is UTF-16 encoded; pmprep reads UTF-8 only",
 			Hint: "convert it first, e.g. iconv -f UTF-16 -t UTF-8"}
@@ -194,30 +217,60 @@ func parseJSON(name string, data []byte) (*Document, error) {
 	if bytes.HasPrefix(data, utf8BOM) {
 		doc.bom, doc.body = data[:3], data[3:]
 	}
-	if !utf8.Valid(doc.body) {
-		off := len(doc.bom) + firstInvalidUTF8(doc.body)
-		return nil, bad(off, "invalid UTF-8", "save the file as UTF-8")
+	// A large object's item tree is read (topLevel) while another core
+	// validates the text: the skimmer is safe on any bytes, and what it
+	// found is dropped with the Document when the text turns out invalid.
+	start := skipSpace(doc.body, 0)
+	var err error
+	if len(doc.body) >= 1<<20 && start < len(doc.body) && doc.body[start] == '{' {
+		valid := make(chan error, 1)
+		go func() { valid <- checkText(doc.body) }()
+		doc.setRoot(start)
+		doc.topLevel()
+		err = <-valid
+	} else {
+		err = checkText(doc.body)
 	}
-	if err := validate(doc.body); err != nil {
+	if err != nil {
 		var se *syntaxError
-		if errors.As(err, &se) {
+		switch {
+		case errors.Is(err, errInvalidUTF8):
+			off := len(doc.bom) + firstInvalidUTF8(doc.body)
+			return nil, bad(off, "invalid UTF-8", "save the file as UTF-8")
+		case errors.As(err, &se):
 			return nil, bad(len(doc.bom)+se.offset, "invalid JSON: "+se.msg, "is this a complete Postman export?")
 		}
 		return nil, err
 	}
-	start := skipSpace(doc.body, 0)
 	if doc.body[start] != '{' && !(doc.body[start] == '[' && looksLikeVariableList(doc.body[start:])) {
 		return nil, bad(len(doc.bom)+start, "expected a JSON object at the top level, found "+jsonTypeName(doc.body[start]),
 			"pmprep reads Postman collection, environment and globals exports")
 	}
-	end := len(bytes.TrimRight(doc.body, " \t\r\n"))
-	// Zero-copy view: gjson results then point into the caller's bytes, and
-	// their Index fields are absolute offsets into body.
-	text := unsafe.String(&doc.body[0], len(doc.body))
-	doc.root = gjson.Parse(text[start:end])
-	doc.root.Index = start
+	if !doc.root.Exists() {
+		doc.setRoot(start)
+	}
 	doc.Style = detectStyle(doc.body)
 	return doc, nil
+}
+
+var errInvalidUTF8 = errors.New("invalid UTF-8")
+
+// checkText checks that body is UTF-8 and one JSON value.
+func checkText(body []byte) error {
+	if !utf8.Valid(body) {
+		return errInvalidUTF8
+	}
+	return validate(body)
+}
+
+// setRoot sets the root value, which starts at body[start].
+func (d *Document) setRoot(start int) {
+	end := len(bytes.TrimRight(d.body, " \t\r\n"))
+	// Zero-copy view: gjson results then point into the caller's bytes, and
+	// their Index fields are absolute offsets into body.
+	text := unsafe.String(&d.body[0], len(d.body))
+	d.root = gjson.Parse(text[start:end])
+	d.root.Index = start
 }
 
 func detectKind(doc *Document) (Kind, error) {

@@ -32,7 +32,7 @@ type span struct {
 // they interact (separators, emptiness), so they are planned together.
 type containerEdit struct {
 	c       gjson.Result
-	deletes map[int]bool
+	deletes []int // child indices, in the order deleted; may repeat
 	appends []child
 }
 
@@ -112,7 +112,8 @@ func (e *Editor) ReplaceRaw(v gjson.Result, text string) {
 // Delete removes the member or element at index i of container c, with
 // the separator that belongs to it.
 func (e *Editor) Delete(c gjson.Result, i int) {
-	e.container(c).deletes[i] = true
+	ce := e.container(c)
+	ce.deletes = append(ce.deletes, i)
 }
 
 // AppendMember adds key: value at the end of object c.
@@ -139,7 +140,7 @@ func (e *Editor) Set(obj gjson.Result, key string, value Fragment) {
 func (e *Editor) container(c gjson.Result) *containerEdit {
 	ce, ok := e.containers[c.Index]
 	if !ok {
-		ce = &containerEdit{c: c, deletes: map[int]bool{}}
+		ce = &containerEdit{c: c}
 		e.containers[c.Index] = ce
 		e.order = append(e.order, c.Index)
 	}
@@ -246,10 +247,16 @@ func (e *Editor) planContainer(ce *containerEdit) []span {
 	c := ce.c
 	starts, ends := e.childSpans(c)
 	n := len(starts)
+	deleted := make([]bool, n)
+	for _, i := range ce.deletes {
+		if i >= 0 && i < n {
+			deleted[i] = true
+		}
+	}
 	open, closeAt := c.Index, c.Index+len(c.Raw)-1
 	var kept []int
 	for i := 0; i < n; i++ {
-		if !ce.deletes[i] {
+		if !deleted[i] {
 			kept = append(kept, i)
 		}
 	}
@@ -288,12 +295,12 @@ func (e *Editor) planContainer(ce *containerEdit) []span {
 	var out []span
 	// Deletions, run by run.
 	for i := 0; i < n; {
-		if !ce.deletes[i] {
+		if !deleted[i] {
 			i++
 			continue
 		}
 		j := i
-		for j+1 < n && ce.deletes[j+1] {
+		for j+1 < n && deleted[j+1] {
 			j++
 		}
 		if i == 0 {
@@ -355,6 +362,14 @@ func (e *Editor) childSpans(c gjson.Result) (starts, ends []int) {
 	if r := e.doc.root; c.Index == r.Index && len(c.Raw) == len(r.Raw) {
 		t := e.doc.topLevel()
 		return t.starts, t.ends
+	}
+	if ms, ok := e.doc.topLevel().items.membersOf(c); ok {
+		// An item or a request: known from the walk, no second skim of a folder's subtree.
+		for _, m := range ms {
+			starts = append(starts, int(m.keyStart))
+			ends = append(ends, int(m.end))
+		}
+		return starts, ends
 	}
 	eachChild(c.Raw, func(ks, _, ve int) bool {
 		starts = append(starts, c.Index+ks)
@@ -428,6 +443,16 @@ func pick(obj gjson.Result, keys []string, out []gjson.Result) {
 
 // DeleteMember removes key (its first occurrence) from object obj.
 func (e *Editor) DeleteMember(obj gjson.Result, key string) {
+	t := e.doc.topLevel().items
+	if ms, ok := t.membersOf(obj); ok {
+		for i, m := range ms {
+			if t.key(m) == key {
+				e.Delete(obj, i)
+				return
+			}
+		}
+		return
+	}
 	i, found := 0, -1
 	eachChild(obj.Raw, func(ks, _, _ int) bool {
 		if obj.IsObject() && keyAt(obj.Raw, ks) == key {

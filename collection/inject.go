@@ -335,11 +335,30 @@ func declareVariables(e *Editor, root, vars gjson.Result, want []Variable) []str
 // injectItems makes bearer/oauth2 blocks inherit the collection auth and
 // removes Authorization headers that carry stale tokens.
 func injectItems(e *Editor, doc *Document, plan InjectPlan, rep *InjectReport) error {
-	// usesCollection records, per folder, whether its requests reach the
-	// collection auth when they inherit.
-	usesCollection := map[*Item]bool{}
-	return Walk(doc, func(it *Item) error {
-		inherited := it.Parent == nil || usesCollection[it.Parent]
+	// usesCollection records, per folder (by offset: the Items themselves
+	// need not outlive the walk), whether its requests reach the collection
+	// auth when they inherit.
+	usesCollection := map[int]bool{}
+	// The collection auth, encoded once per place it can be written in
+	// (indentation, one line or not): thousands of blocks may be retargeted.
+	auth := authFragment(doc.Kind, plan.AuthType, plan.AuthParams)
+	encoded := map[string]string{}
+	retarget := func(v gjson.Result) {
+		where := e.lineIndent(v.Index)
+		if oneLineContainer(v.Raw) {
+			where += "\x00"
+		}
+		text, ok := encoded[where]
+		if !ok {
+			text = e.encodeAt(v, auth)
+			encoded[where] = text
+		}
+		if !sameJSONText(text, v.Raw) {
+			e.ReplaceRaw(v, text)
+		}
+	}
+	return walk(doc, false, func(it *Item) error {
+		inherited := it.Parent == nil || usesCollection[it.Parent.Value.Index]
 		uses := inherited
 		if typ := AuthType(it.Auth); typ != "" && typ != "inherit" {
 			switch {
@@ -349,7 +368,7 @@ func injectItems(e *Editor, doc *Document, plan InjectPlan, rep *InjectReport) e
 					rep.RemovedAuth = append(rep.RemovedAuth, it.AuthPath)
 				} else {
 					// A folder above has other auth: point this block at the token instead.
-					e.Replace(it.Auth, authFragment(doc.Kind, plan.AuthType, plan.AuthParams))
+					retarget(it.Auth)
 					rep.RetargetedAuth = append(rep.RetargetedAuth, it.AuthPath)
 				}
 				uses = true
@@ -359,7 +378,7 @@ func injectItems(e *Editor, doc *Document, plan InjectPlan, rep *InjectReport) e
 			}
 		}
 		if it.Folder {
-			usesCollection[it] = uses
+			usesCollection[it.Value.Index] = uses
 			return nil
 		}
 		rep.Requests++
@@ -377,16 +396,42 @@ func injectItems(e *Editor, doc *Document, plan InjectPlan, rep *InjectReport) e
 
 var headerKeys = []string{"key", "value", "disabled"}
 
+// mentionsAuthorization reports whether raw may hold the header name
+// Authorization: the word in any case, or a \u escape that could spell
+// it. Most headers (and most requests' header lists) cannot, and need not
+// be read member by member. The search anchors on its rarest letter, 'z',
+// with the vectorised strings.IndexByte.
+func mentionsAuthorization(raw string) bool {
+	for _, z := range []byte{'z', 'Z'} {
+		for i := 0; ; {
+			j := strings.IndexByte(raw[i:], z)
+			if j < 0 {
+				break
+			}
+			i += j
+			if i >= 7 && i+6 <= len(raw) && strings.EqualFold(raw[i-7:i+6], "authorization") {
+				return true
+			}
+			i++
+		}
+	}
+	return strings.Contains(raw, `\u`)
+}
+
 // removeAuthorizationHeaders drops enabled Authorization headers that send
 // a bearer token: the collection auth sends the fresh one.
 func removeAuthorizationHeaders(e *Editor, it *Item, rep *InjectReport) {
-	headers, ok := Field(it.Request, "header")
-	if !ok || !headers.IsArray() {
+	headers, ok := e.doc.field(it.Request, "header")
+	if !ok || !headers.IsArray() || !mentionsAuthorization(headers.Raw) {
 		return
 	}
 	i := 0
-	headers.ForEach(func(_, h gjson.Result) bool {
+	eachChild(headers.Raw, func(_, vs, ve int) bool {
 		defer func() { i++ }()
+		h := resultAt(headers.Raw, vs, ve, headers.Index)
+		if !mentionsAuthorization(h.Raw) {
+			return true // most headers: no need to read their members
+		}
 		var f [3]gjson.Result
 		pick(h, headerKeys, f[:])
 		key, value, disabled := f[0], f[1], f[2]

@@ -102,6 +102,12 @@ func eachChild(raw string, f func(keyStart, valStart, valEnd int) bool) {
 // eachChildAt is eachChild for the container that starts at s[i]; when f
 // never returns false it returns the offset just past the container.
 func eachChildAt(s string, i int, f func(keyStart, valStart, valEnd int) bool) int {
+	return eachChildWith(s, i, nil, f)
+}
+
+// eachChildWith is eachChildAt with the values skipped by value (which
+// returns the offset just past the value at valStart), when not nil.
+func eachChildWith(s string, i int, value func(keyStart, valStart int) int, f func(keyStart, valStart, valEnd int) bool) int {
 	if len(s)-i < 2 || s[i] != '{' && s[i] != '[' {
 		return len(s)
 	}
@@ -127,8 +133,12 @@ func eachChildAt(s string, i int, f func(keyStart, valStart, valEnd int) bool) i
 			i = skipWS(s, i+1)
 		}
 		vs := i
-		i = skipValue(s, i)
-		if i == vs || !f(ks, vs, i) {
+		if value != nil {
+			i = value(ks, vs)
+		} else {
+			i = skipValue(s, i)
+		}
+		if i <= vs || !f(ks, vs, i) {
 			return len(s)
 		}
 		i = skipWS(s, i)

@@ -1,6 +1,7 @@
 package collection
 
 import (
+	"sort"
 	"strconv"
 
 	"github.com/tidwall/gjson"
@@ -19,50 +20,64 @@ type Item struct {
 	AuthHolder gjson.Result
 	AuthPath   string       // JSON path of the auth member
 	Auth       gjson.Result // the auth value; absent when the item inherits
-	Parent     *Item        // nil at the top level
+	Parent     *Item        // nil at the top level; like the Item, valid during the visit only
 	Depth      int          // 0 for top-level items
 }
 
 // Walk calls visit for every folder and request of a collection, parents
 // before children, in document order. A visit error stops the walk.
 //
-// Walk reads the item tree in one pass: a first scan records where every
-// item and its members are (so a folder's "item" subtree is skimmed once,
-// not once per level), then the visits run over that record.
+// The *Item, its Parent chain and its Fields map are valid during the call
+// only (Walk reuses them): keep the values and strings, not the Item.
+//
+// The item tree is read once per Document, while its top level is (so a
+// folder's subtree is skimmed once, not once per level and per walk), and
+// the visits run over that record.
 func Walk(doc *Document, visit func(*Item) error) error {
-	items, ok := doc.topField("item")
-	if !ok || !items.IsArray() {
-		return nil
-	}
-	var t itemTree
-	t.text = items.Raw
-	t.base = items.Index
-	t.scanArray(0, 0)
-	return t.visit(visit)
+	return walk(doc, true, visit)
 }
 
-// itemTree is the layout of a collection's items, in document order.
+// walk is Walk; without fields, Item.Fields is left empty (inject reads
+// none of it, and filling it is a third of the walk).
+func walk(doc *Document, fields bool, visit func(*Item) error) error {
+	t := doc.topLevel().items
+	if t == nil {
+		return nil
+	}
+	return t.visit(fields, visit)
+}
+
+// itemTree is the layout of a collection's items, in document order, with
+// offsets into the Document's body.
 type itemTree struct {
-	text    string // the top-level "item" array
-	base    int    // its offset in the body
+	text    string // the body
 	nodes   []itemNode
 	members []memberSpan
 }
 
-// itemNode is one item object: a folder or a request.
+// itemNode is one item object: a folder or a request. Offsets are int32
+// (Parse refuses files of 2 GiB and more) to keep the record small.
 type itemNode struct {
-	start, end int // the object, in text
-	index      int // position in its parent's "item" array
-	depth      int
-	m0, m1     int // its members: members[m0:m1]
-	children   int // members index of its "item" array, or -1
-	// The request's "auth" value, found while skimming the request, or -1.
-	authStart, authEnd int
+	start, end int32 // the object
+	index      int32 // position in its parent's "item" array
+	depth      int32
+	m0, m1     int32 // its members: members[m0:m1]
+	children   int32 // members index of its "item" array, or -1
+	// The request object, its members (members[r0:r1]) and its "auth"
+	// value, or -1: noted while skimming the request.
+	reqStart, reqEnd, r0, r1 int32
+	authStart, authEnd       int32
 }
 
+// memberSpan is one member of an object: where its key starts, its value.
 type memberSpan struct {
-	key        string
-	start, end int // the value, in text
+	keyStart, start, end int32
+}
+
+func (t *itemTree) key(m memberSpan) string { return keyAt(t.text, int(m.keyStart)) }
+
+func (t *itemTree) value(m memberSpan) gjson.Result {
+	return resultAt(t.text, int(m.start), int(m.end), 0)
 }
 
 // scanArray records the items of the "item" array at text[i] and returns
@@ -73,16 +88,16 @@ func (t *itemTree) scanArray(i, depth int) int {
 	for index := 0; ; index++ {
 		i = skipWS(s, i)
 		if i >= len(s) || s[i] == ']' {
-			return i + 1
+			return min(i+1, len(s))
 		}
-		if s[i] == '{' {
+		if s[i] == '{' && depth < maxDepth/2 { // deeper is invalid (Parse refuses it), and would be deep recursion
 			i = t.scanItem(i, index, depth)
 		} else {
 			i = skipValue(s, i) // not an item; the schema forbids it, and there is nothing to edit
 		}
 		i = skipWS(s, i)
 		if i >= len(s) || s[i] != ',' {
-			return i + 1
+			return min(i+1, len(s))
 		}
 		i++
 	}
@@ -93,12 +108,13 @@ func (t *itemTree) scanArray(i, depth int) int {
 func (t *itemTree) scanItem(i, index, depth int) int {
 	s := t.text
 	n := len(t.nodes)
-	t.nodes = append(t.nodes, itemNode{start: i, index: index, depth: depth, children: -1, authStart: -1})
+	t.nodes = append(t.nodes, itemNode{start: int32(i), index: int32(index), depth: int32(depth), children: -1, reqStart: -1, reqEnd: -1, r0: -1, r1: -1, authStart: -1, authEnd: -1})
 	// The members are kept aside while the children are scanned, so that
 	// each node's members stay contiguous.
-	var buf [8]memberSpan
-	members := buf[:0]
+	var buf, reqBuf [8]memberSpan
+	members, req := buf[:0], reqBuf[:0]
 	children, sawItem, sawRequest := -1, false, false
+	reqStart, reqEnd, a0, a1 := -1, -1, -1, -1
 	i++ // '{'
 	for {
 		i = skipWS(s, i)
@@ -118,22 +134,25 @@ func (t *itemTree) scanItem(i, index, depth int) int {
 			children = len(members)
 			ve = t.scanArray(vs, depth+1)
 		case key == "request" && !sawRequest && vs < len(s) && s[vs] == '{':
-			// Skim the request member by member (the same one pass) to note its auth.
-			a0, a1 := -1, -1
-			ve = eachChildAt(s, vs, func(ks, as, ae int) bool {
-				if a0 < 0 && keyAt(s, ks) == "auth" {
-					a0, a1 = as, ae
+			// Skim the request member by member (the same one pass), for
+			// its auth and for the Editor.
+			reqStart = vs
+			ve = eachChildAt(s, vs, func(rks, rvs, rve int) bool {
+				k := keyAt(s, rks)
+				if a0 < 0 && k == "auth" {
+					a0, a1 = rvs, rve
 				}
+				req = append(req, memberSpan{int32(rks), int32(rvs), int32(rve)})
 				return true
 			})
-			t.nodes[n].authStart, t.nodes[n].authEnd = a0, a1
+			reqEnd = ve
 		default:
 			ve = skipValue(s, vs)
 		}
 		// A duplicate "item" or "request" is not used, as Fields keeps the first.
 		sawItem = sawItem || key == "item"
 		sawRequest = sawRequest || key == "request"
-		members = append(members, memberSpan{key, vs, ve})
+		members = append(members, memberSpan{int32(ks), int32(vs), int32(ve)})
 		i = skipWS(s, ve)
 		if i >= len(s) || s[i] != ',' {
 			break
@@ -141,57 +160,127 @@ func (t *itemTree) scanItem(i, index, depth int) int {
 		i++
 	}
 	nd := &t.nodes[n]
-	nd.end = min(i+1, len(s))
-	nd.m0 = len(t.members)
+	end := min(i+1, len(s))
+	nd.end = int32(end)
+	nd.m0 = int32(len(t.members))
 	t.members = append(t.members, members...)
-	nd.m1 = len(t.members)
+	nd.m1 = int32(len(t.members))
 	if children >= 0 {
-		nd.children = nd.m0 + children
+		nd.children = nd.m0 + int32(children)
 	}
-	return nd.end
+	if reqStart >= 0 {
+		nd.reqStart, nd.reqEnd, nd.authStart, nd.authEnd = int32(reqStart), int32(reqEnd), int32(a0), int32(a1)
+		nd.r0 = int32(len(t.members))
+		t.members = append(t.members, req...)
+		nd.r1 = int32(len(t.members))
+	}
+	return end
+}
+
+// membersOf returns the members of obj when it is an item or request
+// object of the tree, or ok=false.
+func (t *itemTree) membersOf(obj gjson.Result) (m []memberSpan, ok bool) {
+	if t == nil || !obj.IsObject() {
+		return nil, false
+	}
+	offset, end := obj.Index, obj.Index+len(obj.Raw)
+	// Nodes are in document order: the last one starting at or before
+	// offset is the item itself or the item holding the request.
+	k := sort.Search(len(t.nodes), func(k int) bool { return int(t.nodes[k].start) > offset }) - 1
+	if k < 0 {
+		return nil, false
+	}
+	nd := &t.nodes[k]
+	switch {
+	case offset == int(nd.start) && end == int(nd.end):
+		return t.members[nd.m0:nd.m1], true
+	case offset == int(nd.reqStart) && end == int(nd.reqEnd):
+		return t.members[nd.r0:nd.r1], true
+	}
+	return nil, false
+}
+
+// field is Field, answered from the item tree when obj is an item or a
+// request.
+func (d *Document) field(obj gjson.Result, key string) (gjson.Result, bool) {
+	if ms, ok := d.topLevel().items.membersOf(obj); ok {
+		t := d.topLevel().items
+		for _, m := range ms {
+			if t.key(m) == key {
+				return t.value(m), true
+			}
+		}
+		return gjson.Result{}, false
+	}
+	return Field(obj, key)
+}
+
+func hasKey(m map[string]gjson.Result, k string) bool { _, ok := m[k]; return ok }
+
+// member returns the first member key among members[m0:m1].
+func (t *itemTree) member(m0, m1 int32, key string) (gjson.Result, bool) {
+	for _, m := range t.members[m0:m1] {
+		if t.key(m) == key {
+			return t.value(m), true
+		}
+	}
+	return gjson.Result{}, false
+}
+
+// request returns an item's "request" member.
+func (t *itemTree) request(nd *itemNode) (gjson.Result, bool) {
+	if nd.reqStart >= 0 {
+		return resultAt(t.text, int(nd.reqStart), int(nd.reqEnd), 0), true
+	}
+	return t.member(nd.m0, nd.m1, "request") // a v2.0 URL string, or no object
 }
 
 // visit builds each Item from the record and calls visit on it, parents
-// first. Only the chain of ancestors is kept alive.
-func (t *itemTree) visit(visit func(*Item) error) error {
-	var parents []*Item // parents[d] is the folder at depth d above the current item
-	var paths []string  // paths[d] is the path of the "item" array at depth d
-	paths = append(paths, "item")
+// first. One Item (and Fields map) per depth is reused: a 40,000-request
+// collection would otherwise allocate 60 MB of them.
+func (t *itemTree) visit(withFields bool, visit func(*Item) error) error {
+	var slots []*Item         // slots[d]: the item at depth d; slots[:d] are the current item's ancestors
+	paths := []string{"item"} // paths[d] is the path of the "item" array at depth d
 	for k := range t.nodes {
 		nd := &t.nodes[k]
-		parents, paths = parents[:nd.depth], paths[:nd.depth+1]
-		var parent *Item
-		if nd.depth > 0 {
-			parent = parents[nd.depth-1]
+		d := int(nd.depth)
+		paths = paths[:d+1]
+		if d == len(slots) {
+			slots = append(slots, &Item{Fields: make(map[string]gjson.Result, 8)})
 		}
-		p := paths[nd.depth] + "[" + strconv.Itoa(nd.index) + "]"
-		v := resultAt(t.text, nd.start, nd.end, t.base)
-		fields := make(map[string]gjson.Result, nd.m1-nd.m0)
-		for _, m := range t.members[nd.m0:nd.m1] {
-			if _, dup := fields[m.key]; !dup {
-				fields[m.key] = resultAt(t.text, m.start, m.end, t.base)
+		it := slots[d]
+		fields := it.Fields
+		clear(fields)
+		*it = Item{Fields: fields, Depth: d}
+		if d > 0 {
+			it.Parent = slots[d-1]
+		}
+		p := paths[d] + "[" + strconv.Itoa(int(nd.index)) + "]"
+		v := resultAt(t.text, int(nd.start), int(nd.end), 0)
+		if withFields {
+			for _, m := range t.members[nd.m0:nd.m1] {
+				if k := t.key(m); !hasKey(fields, k) {
+					fields[k] = t.value(m)
+				}
 			}
 		}
-		it := &Item{Path: p, Value: v, Fields: fields, Parent: parent, Depth: nd.depth}
+		it.Path, it.Value = p, v
 		it.Folder = nd.children >= 0
 		if it.Folder {
 			it.AuthHolder, it.AuthPath = v, p+".auth"
-		} else if req, ok := fields["request"]; ok {
+			it.Auth, _ = t.member(nd.m0, nd.m1, "auth")
+		} else if req, ok := t.request(nd); ok {
 			it.Request = req
 			if req.IsObject() {
 				it.AuthHolder, it.AuthPath = req, p+".request.auth"
+				if nd.authStart >= 0 {
+					it.Auth = resultAt(t.text, int(nd.authStart), int(nd.authEnd), 0)
+				}
 			}
-		}
-		switch {
-		case it.Folder:
-			it.Auth = fields["auth"]
-		case it.AuthHolder.Exists() && nd.authStart >= 0:
-			it.Auth = resultAt(t.text, nd.authStart, nd.authEnd, t.base)
 		}
 		if err := visit(it); err != nil {
 			return err
 		}
-		parents = append(parents, it)
 		paths = append(paths, p+".item")
 	}
 	return nil
@@ -224,6 +313,9 @@ func AuthParams(auth gjson.Result, typ string) []KV {
 	var out []KV
 	switch {
 	case p.IsArray():
+		n := 0
+		eachChild(p.Raw, func(int, int, int) bool { n++; return true })
+		out = make([]KV, 0, n) // one allocation: this runs for every auth block of a collection
 		p.ForEach(func(_, e gjson.Result) bool {
 			if e.IsObject() {
 				var f [2]gjson.Result

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 )
 
 // maxInput bounds what pmprep reads: far above the largest real collection
@@ -17,6 +18,36 @@ const maxInput = 1 << 30
 // readInput reads a file, or stdin for "-". Errors name the file and say
 // what to do.
 func readInput(name string, stdin io.Reader) ([]byte, error) {
+	return readInputAs(name, stdin, false)
+}
+
+// mapMin is the size from which readInputMapped maps a file.
+const mapMin = 4 << 20
+
+// readInputMapped is readInput, but a large regular file is mapped into
+// memory (see mapFile), not read. Run the code that reads the result
+// under onFault.
+func readInputMapped(name string, stdin io.Reader) ([]byte, error) {
+	return readInputAs(name, stdin, true)
+}
+
+// onFault turns the memory fault of reading a mapped file that was
+// truncated meanwhile into an error, instead of a crash:
+// defer onFault(name, &err)().
+func onFault(name string, err *error) func() {
+	old := debug.SetPanicOnFault(true)
+	return func() {
+		debug.SetPanicOnFault(old)
+		if r := recover(); r != nil {
+			if _, ok := r.(interface{ Addr() uintptr }); !ok {
+				panic(r)
+			}
+			*err = fmt.Errorf("%s: the file changed while pmprep was reading it (run pmprep again)", name)
+		}
+	}
+}
+
+func readInputAs(name string, stdin io.Reader, mapLarge bool) ([]byte, error) {
 	if name == "-" {
 		data, err := io.ReadAll(io.LimitReader(stdin, maxInput+1))
 		if err != nil {
@@ -41,6 +72,11 @@ func readInput(name string, stdin io.Reader) ([]byte, error) {
 		return nil, fmt.Errorf("%s: cannot open: %v", name, unwrapPath(err))
 	}
 	defer f.Close()
+	if mapLarge && fi.Mode().IsRegular() && fi.Size() >= mapMin {
+		if data, ok := mapFile(f, fi.Size()); ok {
+			return data, nil
+		}
+	}
 	data, err := readAll(f, fi.Size())
 	if err != nil {
 		return nil, fmt.Errorf("%s: cannot read: %v", name, unwrapPath(err))
@@ -127,7 +163,7 @@ func writeFileFrom(path string, mode fs.FileMode, forceMode bool, fill func(io.W
 			os.Remove(tmp.Name())
 		}
 	}()
-	buf := bufio.NewWriterSize(tmp, 1<<20)
+	buf := bufio.NewWriterSize(&writeback{f: tmp}, 1<<20)
 	if err = fill(buf); err == nil {
 		err = buf.Flush()
 	}
@@ -147,6 +183,23 @@ func writeFileFrom(path string, mode fs.FileMode, forceMode bool, fill func(io.W
 		return fmt.Errorf("%s: cannot replace: %v", path, unwrapPath(err))
 	}
 	return nil
+}
+
+// writeback writes to f and has the kernel start writing every 8 MiB to
+// disk as it goes, so the final fsync of a large file waits for little.
+type writeback struct {
+	f         *os.File
+	n, synced int64
+}
+
+func (w *writeback) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	w.n += int64(n)
+	if w.n-w.synced >= 8<<20 {
+		startWriteback(w.f, w.synced, w.n-w.synced)
+		w.synced = w.n
+	}
+	return n, err
 }
 
 func unwrapPath(err error) error {

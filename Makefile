@@ -51,11 +51,23 @@ unit:
 demo: build e2e-deps
 	bash examples/demo.sh
 
+# Generated 1k/10k/40k-request collections (in build/bench, not committed);
+# pmprep inject and strip side by side with the floor (read, validate,
+# write) and the postman-collection SDK: time, peak memory, ratios.
+# BENCHFLAGS=-strict fails when a target is missed; see go run ./internal/bench -h.
 bench: build e2e-deps
-	$(GO) run ./internal/bench
+	$(GO) run ./internal/bench $(BENCHFLAGS)
 
+# Every fuzz target of the module, FUZZTIME each. Inputs that fail are
+# written to the package's testdata/fuzz/ and then run with every go test.
+FUZZTIME ?= 10s
 fuzz:
-	$(GO) test ./collection -run '^$$' -fuzz FuzzValidate -fuzztime 10s
+	@set -e; for f in $$(grep -rl --include='*_test.go' --exclude-dir=node_modules '^func Fuzz' .); do \
+		for t in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$f); do \
+			echo "== $$(dirname $$f) $$t"; \
+			$(GO) test ./$$(dirname $$f) -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME); \
+		done; \
+	done
 
 clean:
 	rm -rf bin build

@@ -19,7 +19,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		switch cmd := app.Command(command); {
 		case cmd != nil:
 			command = cmd.Name
-			args = permute(args, cmd)
+			var err error
+			if args, err = permute(args, cmd); err != nil {
+				return exitCode(err, stderr, command)
+			}
+		case command == "help":
+			args = []string{args[0], "--help"}
 		case !strings.HasPrefix(command, "-"):
 			return exitCode(usagef("unknown command %q (commands: inject, envs, strip)", command), stderr, "")
 		default:
@@ -61,7 +66,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 // v2 stops reading flags at the first argument and users write both
 // `pmprep inject api.json -o out.json` and `pmprep inject -o out.json api.json`.
 // "--" ends the flags; "-" is an argument (stdin).
-func permute(args []string, cmd *cli.Command) []string {
+func permute(args []string, cmd *cli.Command) ([]string, error) {
 	takesValue := map[string]bool{}
 	for _, f := range cmd.Flags {
 		_, isBool := f.(*cli.BoolFlag)
@@ -81,7 +86,12 @@ func permute(args []string, cmd *cli.Command) []string {
 		case len(a) > 1 && a[0] == '-':
 			flags = append(flags, a)
 			name := strings.TrimLeft(a, "-")
-			if !strings.Contains(name, "=") && takesValue[name] && i+1 < len(rest) {
+			if !strings.Contains(name, "=") && takesValue[name] {
+				// A value flag takes the next word, even one starting with "-"
+				// ("-o -" is stdout); one at the very end has no value.
+				if i+1 >= len(rest) || rest[i+1] == "--" {
+					return nil, usagef("flag %s needs a value", a)
+				}
 				i++
 				flags = append(flags, rest[i])
 			}
@@ -94,7 +104,7 @@ func permute(args []string, cmd *cli.Command) []string {
 		out = append(out, "--")
 		out = append(out, positional...)
 	}
-	return out
+	return out, nil
 }
 
 // envVar is the PMPREP_* variable of a flag.

@@ -151,7 +151,9 @@ func resolveInject(doc *collection.Document, c *cli.Context, cfg *config.Config)
 		zc.apply(&s)
 	}
 	if prev, ok := script.ParseBlock(collection.ScriptLines(doc, "prerequest")); ok {
-		s = prev
+		// An earlier run's settings win, and its output is not read again
+		// as zero-config: a re-run must change nothing.
+		s, zc = prev, nil
 	}
 	if cfg != nil {
 		s = cfg.ScriptSettings(s)
@@ -162,7 +164,7 @@ func resolveInject(doc *collection.Document, c *cli.Context, cfg *config.Config)
 	// oauth2 if the collection's own auth is oauth2 (also the block an
 	// earlier run wrote), so Postman's OAuth 2.0 form stays usable.
 	authType := "bearer"
-	if a, _ := collection.Field(doc.Root(), "auth"); collection.AuthType(a) == "oauth2" {
+	if a, _ := collection.Field(doc.Root(), "auth"); collection.AuthType(a) == "oauth2" || zc != nil {
 		authType = "oauth2"
 	}
 	if cfg != nil && cfg.Auth.Type.Set {
@@ -185,7 +187,7 @@ func resolveInject(doc *collection.Document, c *cli.Context, cfg *config.Config)
 		IsBegin:    script.IsBegin,
 		IsEnd:      script.IsEnd,
 		AuthType:   authType,
-		AuthParams: authParams(authType, s, zc),
+		AuthParams: authParams(authType, s, zc, ownGrantType(doc)),
 		Variables:  declaredVariables(s, zc),
 		KeepAuth:   keepAuth(s, zc),
 	}
@@ -251,10 +253,11 @@ var varRef = regexp.MustCompile(`\{\{([^{}]+)\}\}`)
 // with pmprep envs.
 func declaredVariables(s script.Settings, zc *zeroConfig) []collection.Variable {
 	var out []collection.Variable
+	initial := zc.initialValues(s)
 	for _, in := range config.Inputs(s) {
 		v := collection.Variable{Key: in.Name}
-		if zc != nil && !in.Secret {
-			v.Value = zc.initial[in.Name]
+		if !in.Secret {
+			v.Value = initial[in.Name]
 		}
 		out = append(out, v)
 	}
@@ -264,7 +267,7 @@ func declaredVariables(s script.Settings, zc *zeroConfig) []collection.Variable 
 // authParams is the collection auth block: bearer with the token, or
 // oauth2 that sends the token and keeps Postman's OAuth 2.0 form filled in
 // with variables (never secrets).
-func authParams(typ string, s script.Settings, zc *zeroConfig) []collection.AuthParam {
+func authParams(typ string, s script.Settings, zc *zeroConfig, ownGrantType string) []collection.AuthParam {
 	token := "{{" + s.Vars.AccessToken + "}}"
 	if typ == "bearer" {
 		return []collection.AuthParam{{Key: "token", Value: token}}
@@ -274,8 +277,10 @@ func authParams(typ string, s script.Settings, zc *zeroConfig) []collection.Auth
 		script.GrantPassword:          "password_credentials",
 		script.GrantRefreshToken:      "authorization_code",
 	}[s.Grant]
-	if zc != nil && zc.grantType != "" {
-		grant = zc.grantType
+	if g := zc.grantTypeFor(s.Grant); g != "" {
+		grant = g
+	} else if g := ownGrantType; g != "" && scriptGrant(g) == s.Grant {
+		grant = g // the spelling an earlier run wrote (authorization_code, implicit, …)
 	}
 	clientAuth := map[string]string{script.ClientAuthBasic: "header", script.ClientAuthBody: "body"}[s.ClientAuth]
 	p := []collection.AuthParam{
@@ -300,13 +305,27 @@ func authParams(typ string, s script.Settings, zc *zeroConfig) []collection.Auth
 	return p
 }
 
+// ownGrantType is the grant_type of the oauth2 collection auth an earlier
+// run of pmprep wrote, or "".
+func ownGrantType(doc *collection.Document) string {
+	a, _ := collection.Field(doc.Root(), "auth")
+	params := collection.AuthParams(a, "oauth2")
+	if !isOurs(params) {
+		return ""
+	}
+	g, _ := collection.Param(params, "grant_type")
+	return g
+}
+
 // keepAuth keeps request and folder oauth2 blocks that talk to another
 // authorization server than the one configured: they serve another
 // purpose. Bearer blocks are the copy-and-paste token and always go.
 func keepAuth(s script.Settings, zc *zeroConfig) func(string, []collection.KV) bool {
 	ours := map[string]bool{"": true, s.TokenURL: true}
 	if zc != nil {
-		ours[zc.initial[s.Vars.TokenURL]] = true
+		// The block zero-config read is ours whatever the final token URL:
+		// its literal secrets were reported as moved out, so it must go.
+		ours[zc.tokenURL] = true
 	}
 	return func(typ string, params []collection.KV) bool {
 		if typ != "oauth2" {

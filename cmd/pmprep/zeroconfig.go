@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/pmprep/pmprep/collection"
+	"github.com/pmprep/pmprep/config"
 	"github.com/pmprep/pmprep/script"
 	"github.com/tidwall/gjson"
 )
@@ -13,10 +14,15 @@ import (
 type zeroConfig struct {
 	path      string // JSON path of the block read
 	grantType string // as Postman spells it, for the oauth2 block we write
+	grant     string // the script grant grantType chose ("" when none)
+	tokenURL  string // the block's accessTokenUrl as written: this block is ours
 	settings  func(*script.Settings)
-	initial   map[string]string // non-secret initial values of collection variables, by variable
-	moved     []movedSecret     // literal secrets replaced by variables (names only)
-	notes     []string
+	// initial holds non-secret initial values of collection variables by
+	// role (the default variable name), so a config that renames the
+	// variable still gets the value: see initialValues.
+	initial map[string]string
+	moved   []movedSecret // literal secrets replaced by variables (names only)
+	notes   []string
 }
 
 type movedSecret struct{ path, variable string }
@@ -44,22 +50,26 @@ func readZeroConfig(doc *collection.Document) *zeroConfig {
 		return nil // written by pmprep: the settings come from the script block
 	}
 	zc := &zeroConfig{path: path, initial: map[string]string{}}
-	get := func(k string) string { v, _ := collection.Param(params, k); return v }
+	// Older exports (postman-collection-transformer) spell some keys in camelCase.
+	get := func(keys ...string) string {
+		for _, k := range keys {
+			if v, _ := collection.Param(params, k); v != "" {
+				return v
+			}
+		}
+		return ""
+	}
 	var edits []func(*script.Settings)
-	switch g := get("grant_type"); g {
-	case "client_credentials":
-		edits = append(edits, func(s *script.Settings) { s.Grant = script.GrantClientCredentials })
-	case "password_credentials", "password":
-		edits = append(edits, func(s *script.Settings) { s.Grant = script.GrantPassword })
-	case "":
-	default:
-		// authorization_code, implicit, PKCE: a person has to log in once;
-		// unattended runs renew with the refresh token that gives.
-		edits = append(edits, func(s *script.Settings) { s.Grant = script.GrantRefreshToken })
+	g := get("grant_type", "grantType")
+	if zc.grant = scriptGrant(g); zc.grant == script.GrantRefreshToken {
 		zc.notes = append(zc.notes, "grant "+g+" needs a browser; using refresh_token: set refresh_token to a refresh token obtained once")
 	}
-	zc.grantType = get("grant_type")
-	switch get("client_authentication") {
+	if zc.grant != "" {
+		edits = append(edits, func(s *script.Settings) { s.Grant = zc.grant })
+	}
+	zc.grantType = get("grant_type", "grantType")
+	zc.tokenURL = get("accessTokenUrl")
+	switch get("client_authentication", "clientAuth") {
 	case "header":
 		edits = append(edits, func(s *script.Settings) { s.ClientAuth = script.ClientAuthBasic })
 	case "body":
@@ -113,6 +123,12 @@ func readZeroConfig(doc *collection.Document) *zeroConfig {
 		}
 	}
 	for _, kv := range tokenRequestParams(auth) {
+		if credentialParam(kv) {
+			// A literal credential (say client_assertion) must not be baked
+			// into the script: read it from a variable of the same name.
+			zc.moved = append(zc.moved, movedSecret{path: path + ".oauth2.tokenRequestParams." + kv.Key, variable: kv.Key})
+			kv.Value = "{{" + kv.Key + "}}"
+		}
 		if kv.Key == "audience" {
 			edits = append(edits, func(s *script.Settings) { s.Audience = kv.Value })
 		} else {
@@ -128,6 +144,55 @@ func readZeroConfig(doc *collection.Document) *zeroConfig {
 }
 
 func (zc *zeroConfig) apply(s *script.Settings) { zc.settings(s) }
+
+// initialValues maps the initial values to the variable names s finally
+// uses (a config may have renamed them).
+func (zc *zeroConfig) initialValues(s script.Settings) map[string]string {
+	if zc == nil {
+		return nil
+	}
+	d := script.DefaultVarNames()
+	byRole := map[string]string{d.TokenURL: s.Vars.TokenURL, d.ClientID: s.Vars.ClientID, d.Scope: s.Vars.Scope, d.Username: s.Vars.Username}
+	out := map[string]string{}
+	for role, v := range zc.initial {
+		out[byRole[role]] = v
+	}
+	return out
+}
+
+// grantTypeFor is the grant_type to write in the oauth2 block: the
+// collection's own spelling when the final grant is the one it chose.
+func (zc *zeroConfig) grantTypeFor(grant string) string {
+	if zc == nil || zc.grant != grant {
+		return ""
+	}
+	return zc.grantType
+}
+
+// credentialParam reports whether an extra token-request parameter holds a
+// literal credential: a secret-looking name, a client assertion (a signed
+// JWT, RFC 7523), or a value shaped like a JWT.
+func credentialParam(kv collection.KV) bool {
+	if kv.Value == "" || strings.Contains(kv.Value, "{{") {
+		return false
+	}
+	return config.LooksSecret(kv.Key) || strings.Contains(strings.ToLower(kv.Key), "assertion") || strings.HasPrefix(kv.Value, "eyJ")
+}
+
+// scriptGrant maps Postman's grant_type to the grant the script performs:
+// authorization_code, implicit and PKCE need a person to log in once, and
+// unattended runs renew with the refresh token that gives.
+func scriptGrant(postman string) string {
+	switch postman {
+	case "":
+		return ""
+	case "client_credentials":
+		return script.GrantClientCredentials
+	case "password_credentials", "password":
+		return script.GrantPassword
+	}
+	return script.GrantRefreshToken
+}
 
 // isOurs recognises the oauth2 block pmprep writes.
 func isOurs(params []collection.KV) bool {

@@ -23,6 +23,11 @@ type InjectPlan struct {
 	AuthType   string
 	AuthParams []AuthParam
 
+	// Scripts, when set, renders PreRequest and Test once the items have
+	// been read: the script needs to know which folders' requests do not
+	// use the token (their rules), since it cannot see inherited auth.
+	Scripts func(rules []FolderRule) (preRequest, test []string, err error)
+
 	// Variables are declared in the collection "variable" list when no
 	// variable of that key exists.
 	Variables []Variable
@@ -31,6 +36,14 @@ type InjectPlan struct {
 	// serves another purpose and must stay. nil: every such block is
 	// replaced by the collection auth.
 	KeepAuth func(typ string, params []KV) bool
+}
+
+// FolderRule marks a folder, by the names from the collection root down to
+// it, whose requests stop (UsesToken false: apikey, noauth, … auth) or start
+// again (true) using the collection token when they inherit.
+type FolderRule struct {
+	Path      []string
+	UsesToken bool
 }
 
 // AuthParam is one parameter of the collection auth block.
@@ -89,12 +102,17 @@ func PlanInject(doc *Document, plan InjectPlan) (*Editor, *InjectReport, error) 
 
 	// Appended in Postman's own order: auth, event, variable.
 	rep.AuthAction = injectAuth(e, doc, root, top["auth"], plan)
-	rep.ScriptAction = injectEvents(e, root, top["event"], plan)
-	rep.DeclaredVars = declareVariables(e, root, top["variable"], plan.Variables)
-
-	if err := injectItems(e, doc, plan, rep); err != nil {
+	rules, err := injectItems(e, doc, plan, rep)
+	if err != nil {
 		return nil, nil, err
 	}
+	if plan.Scripts != nil {
+		if plan.PreRequest, plan.Test, err = plan.Scripts(rules); err != nil {
+			return nil, nil, err
+		}
+	}
+	rep.ScriptAction = injectEvents(e, root, top["event"], plan)
+	rep.DeclaredVars = declareVariables(e, root, top["variable"], plan.Variables)
 	rep.Changed = e.Changed()
 	return e, rep, nil
 }
@@ -334,7 +352,8 @@ func declareVariables(e *Editor, root, vars gjson.Result, want []Variable) []str
 
 // injectItems makes bearer/oauth2 blocks inherit the collection auth and
 // removes Authorization headers that carry stale tokens.
-func injectItems(e *Editor, doc *Document, plan InjectPlan, rep *InjectReport) error {
+func injectItems(e *Editor, doc *Document, plan InjectPlan, rep *InjectReport) ([]FolderRule, error) {
+	var rules []FolderRule
 	// usesCollection records, per folder (by offset: the Items themselves
 	// need not outlive the walk), whether its requests reach the collection
 	// auth when they inherit.
@@ -357,7 +376,7 @@ func injectItems(e *Editor, doc *Document, plan InjectPlan, rep *InjectReport) e
 			e.ReplaceRaw(v, text)
 		}
 	}
-	return walk(doc, false, func(it *Item) error {
+	err := walk(doc, false, func(it *Item) error {
 		inherited := it.Parent == nil || usesCollection[it.Parent.Value.Index]
 		uses := inherited
 		if typ := AuthType(it.Auth); typ != "" && typ != "inherit" {
@@ -379,6 +398,9 @@ func injectItems(e *Editor, doc *Document, plan InjectPlan, rep *InjectReport) e
 		}
 		if it.Folder {
 			usesCollection[it.Value.Index] = uses
+			if uses != inherited {
+				rules = append(rules, FolderRule{Path: namePath(it), UsesToken: uses})
+			}
 			return nil
 		}
 		rep.Requests++
@@ -392,6 +414,22 @@ func injectItems(e *Editor, doc *Document, plan InjectPlan, rep *InjectReport) e
 		}
 		return nil
 	})
+	return rules, err
+}
+
+// namePath is the names of the folders from the collection root down to
+// it, as the sandbox's pm.execution.location spells them.
+func namePath(it *Item) []string {
+	var names []string
+	for p := it; p != nil; p = p.Parent {
+		// Read here, not from Fields: inject walks without them, and rules are few.
+		name, _ := Field(p.Value, "name")
+		names = append(names, name.String())
+	}
+	for l, r := 0, len(names)-1; l < r; l, r = l+1, r-1 {
+		names[l], names[r] = names[r], names[l]
+	}
+	return names
 }
 
 var headerKeys = []string{"key", "value", "disabled"}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -155,4 +156,24 @@ func jsonEqual(a, b any) bool {
 	x, _ := json.Marshal(a)
 	y, _ := json.Marshal(b)
 	return bytes.Equal(x, y)
+}
+
+func TestInjectHandsFolderRulesToScripts(t *testing.T) {
+	in, err := os.ReadFile("testdata/inject/tabs.postman_collection.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := testPlan(false)
+	var got []FolderRule
+	plan.Scripts = func(rules []FolderRule) ([]string, []string, error) {
+		got = rules
+		return plan.PreRequest, nil, nil
+	}
+	injectOK(t, "tabs", in, plan)
+	// "Users" had oauth2 (removed: it inherits), "Public" has noauth: only
+	// Public's requests stop using the token.
+	want := []FolderRule{{Path: []string{"Public"}, UsesToken: false}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("rules = %v, want %v", got, want)
+	}
 }

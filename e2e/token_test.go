@@ -347,3 +347,49 @@ func TestPersistRefreshTokenAcrossRuns(t *testing.T) {
 		t.Errorf("second run: reuse of a rotated token %d, grants %v, API ok %d", st.RefreshReuse, g, st.API.OK)
 	}
 }
+
+// Requests under a folder with other auth (apikey, noauth) do not fetch a
+// token — the pre-request script cannot see inherited auth, so inject tells
+// it which folders those are — while a bearer folder inside one does.
+func TestFoldersWithOtherAuthSkipTheToken(t *testing.T) {
+	srv := startServers(t, 60*time.Second)
+	dir := t.TempDir()
+	coll := `{
+	"info": {"name": "folders", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+	"item": [
+		{
+			"name": "Public",
+			"auth": {"type": "noauth"},
+			"item": [
+				{"name": "health", "event": [{"listen": "test", "script": {"exec": ["pm.test('no token sent', () => pm.response.to.have.status(401));"]}}],
+				 "request": {"method": "GET", "url": "{{base_url}}/health"}},
+				{
+					"name": "Private again",
+					"auth": {"type": "bearer", "bearer": [{"key": "token", "value": "pasted-by-hand"}]},
+					"item": [
+						{"name": "secret stuff", "event": [{"listen": "test", "script": {"exec": ["pm.test('200', () => pm.response.to.have.status(200));"]}}],
+						 "request": {"method": "GET", "url": "{{base_url}}/private"}}
+					]
+				}
+			]
+		}
+	]
+}
+`
+	out := injected(t, dir, coll)
+	e := env(t, dir, "local", map[string]string{"base_url": srv.API, "token_url": srv.OIDCToken, "client_id": srv.Creds.BasicClientID})
+	r := newman(t, out, "-e", e, "--env-var", "client_secret="+srv.Creds.BasicClientSecret, "--folder", "Public")
+	mustPass(t, r)
+	st := srv.Stats(t)
+	if st.API.ByReason["missing"] != 1 || st.API.OK != 1 || st.Token.OIDC.Requests != 1 {
+		t.Errorf("API %+v, token requests %d: want the public request unauthenticated and one token for the private one", st.API, st.Token.OIDC.Requests)
+	}
+	// With no credentials at all the public request still runs: it needs no token.
+	srv.ResetStats(t)
+	pub := env(t, t.TempDir(), "public", map[string]string{"base_url": srv.API})
+	r = newman(t, out, "-e", pub, "--folder", "health")
+	mustPass(t, r)
+	if st := srv.Stats(t); st.API.Requests != 1 || st.Token.All.Requests != 0 {
+		t.Errorf("public request: API requests %d, token requests %d", st.API.Requests, st.Token.All.Requests)
+	}
+}

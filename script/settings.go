@@ -63,4 +63,17 @@ type Settings struct {
 	// the password grant it also makes the script start from that variable.
 	PersistRefreshToken bool
 	Vars                VarNames
+	// Folders say which folders' requests do not use the token (a folder
+	// with apikey, basic, noauth, … auth) and which below those use it again.
+	// In a pre-request script pm.request.auth is undefined for any inherited
+	// auth, so the script needs this to skip the token where it is not sent.
+	// Taken from the collection by inject, not from the user.
+	Folders []FolderRule
+}
+
+// FolderRule is one folder, by the names of the folders from the
+// collection root down to it; the nearest enclosing rule decides.
+type FolderRule struct {
+	Path      []string
+	UsesToken bool
 }

@@ -57,6 +57,11 @@ func (s Settings) Validate() error {
 	if s.Audience != "" {
 		reserved["audience"] = "audience"
 	}
+	for i, f := range s.Folders {
+		for j, n := range f.Path {
+			text(fmt.Sprintf("folders[%d].path[%d]", i, j), n)
+		}
+	}
 	for i, p := range s.Params {
 		name := fmt.Sprintf("params[%d]", i)
 		text(name+".key", p.Key)

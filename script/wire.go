@@ -28,6 +28,12 @@ type wire struct {
 	Retry401            bool        `json:"retry_401"`
 	PersistRefreshToken bool        `json:"persist_refresh_token"`
 	Vars                wireVars    `json:"vars"`
+	Folders             []wireRule  `json:"folders"`
+}
+
+type wireRule struct {
+	Path      []string `json:"path"`
+	UsesToken bool     `json:"uses_token"`
 }
 
 type wireParam struct {
@@ -52,7 +58,12 @@ func toWire(s Settings) wire {
 	for _, p := range s.Params {
 		params = append(params, wireParam(p))
 	}
+	folders := make([]wireRule, 0, len(s.Folders))
+	for _, f := range s.Folders {
+		folders = append(folders, wireRule(f))
+	}
 	return wire{
+		Folders:             folders,
 		Format:              wireFormat,
 		Grant:               s.Grant,
 		ClientAuth:          s.ClientAuth,
@@ -73,7 +84,12 @@ func (w wire) settings() Settings {
 	for _, p := range w.Params {
 		params = append(params, Param(p))
 	}
+	var folders []FolderRule
+	for _, f := range w.Folders {
+		folders = append(folders, FolderRule(f))
+	}
 	return Settings{
+		Folders:             folders,
 		Grant:               w.Grant,
 		ClientAuth:          w.ClientAuth,
 		TokenURL:            w.TokenURL,

@@ -176,14 +176,21 @@ func resolveInject(doc *collection.Document, c *cli.Context, cfg *config.Config)
 	if authType != "bearer" && authType != "oauth2" {
 		return nil, nil, usagef("--auth must be bearer or oauth2, not %q", authType)
 	}
-	r, err := script.Render(s)
-	if err != nil {
+	if err := s.Validate(); err != nil {
 		return nil, nil, usagef("%v", err)
 	}
-	p := &injectPlan{settings: s, rendered: r}
+	p := &injectPlan{settings: s}
 	p.inject = collection.InjectPlan{
-		PreRequest: r.PreRequest,
-		Test:       r.Test,
+		// Rendered once inject has read which folders do not use the token.
+		Scripts: func(rules []collection.FolderRule) ([]string, []string, error) {
+			p.settings.Folders = nil
+			for _, r := range rules {
+				p.settings.Folders = append(p.settings.Folders, script.FolderRule{Path: r.Path, UsesToken: r.UsesToken})
+			}
+			var err error
+			p.rendered, err = script.Render(p.settings)
+			return p.rendered.PreRequest, p.rendered.Test, err
+		},
 		IsBegin:    script.IsBegin,
 		IsEnd:      script.IsEnd,
 		AuthType:   authType,

@@ -81,7 +81,7 @@ func (d *Document) topLevel() *topLevel {
 				// no memory until it is touched.
 				t.items = &itemTree{text: text,
 					nodes:   make([]itemNode, 0, len(text)/1024+16),
-					members: make([]memberSpan, 0, len(text)/96+64)}
+					members: make([]memberSpan, 0, len(text)/128+64)}
 				return t.items.scanArray(vs, 0)
 			}
 		}

@@ -3,6 +3,7 @@ package collection
 import (
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/tidwall/gjson"
 )
@@ -37,14 +38,14 @@ func Walk(doc *Document, visit func(*Item) error) error {
 	return walk(doc, true, visit)
 }
 
-// walk is Walk; without fields, Item.Fields is left empty (inject reads
-// none of it, and filling it is a third of the walk).
-func walk(doc *Document, fields bool, visit func(*Item) error) error {
+// walk is Walk. (The flag once left Item.Fields empty, for speed; a
+// visitor that reads Fields must always find it, so it is ignored.)
+func walk(doc *Document, _ bool, visit func(*Item) error) error {
 	t := doc.topLevel().items
 	if t == nil {
 		return nil
 	}
-	return t.visit(fields, visit)
+	return t.visit(visit)
 }
 
 // itemTree is the layout of a collection's items, in document order, with
@@ -69,12 +70,18 @@ type itemNode struct {
 	authStart, authEnd       int32
 }
 
-// memberSpan is one member of an object: where its key starts, its value.
+// memberSpan is one member of an object: its quoted key, its value.
 type memberSpan struct {
-	keyStart, start, end int32
+	keyStart, keyEnd, start, end int32
 }
 
-func (t *itemTree) key(m memberSpan) string { return keyAt(t.text, int(m.keyStart)) }
+func (t *itemTree) key(m memberSpan) string {
+	k := t.text[m.keyStart+1 : m.keyEnd-1]
+	if strings.IndexByte(k, '\\') < 0 {
+		return k
+	}
+	return keyAt(t.text, int(m.keyStart))
+}
 
 func (t *itemTree) value(m memberSpan) gjson.Result {
 	return resultAt(t.text, int(m.start), int(m.end), 0)
@@ -121,13 +128,13 @@ func (t *itemTree) scanItem(i, index, depth int) int {
 		if i >= len(s) || s[i] != '"' {
 			break // '}', or malformed
 		}
-		ks := i
-		i = skipWS(s, skipString(s, i))
+		ks, ke := i, skipString(s, i)
+		i = skipWS(s, ke)
 		if i >= len(s) || s[i] != ':' {
 			break
 		}
 		vs := skipWS(s, i+1)
-		key := keyAt(s, ks)
+		key := t.key(memberSpan{keyStart: int32(ks), keyEnd: int32(ke)})
 		var ve int
 		switch {
 		case key == "item" && !sawItem && vs < len(s) && s[vs] == '[':
@@ -138,11 +145,11 @@ func (t *itemTree) scanItem(i, index, depth int) int {
 			// its auth and for the Editor.
 			reqStart = vs
 			ve = eachChildAt(s, vs, func(rks, rvs, rve int) bool {
-				k := keyAt(s, rks)
-				if a0 < 0 && k == "auth" {
+				m := memberSpan{int32(rks), int32(skipString(s, rks)), int32(rvs), int32(rve)}
+				if a0 < 0 && t.key(m) == "auth" {
 					a0, a1 = rvs, rve
 				}
-				req = append(req, memberSpan{int32(rks), int32(rvs), int32(rve)})
+				req = append(req, m)
 				return true
 			})
 			reqEnd = ve
@@ -152,7 +159,7 @@ func (t *itemTree) scanItem(i, index, depth int) int {
 		// A duplicate "item" or "request" is not used, as Fields keeps the first.
 		sawItem = sawItem || key == "item"
 		sawRequest = sawRequest || key == "request"
-		members = append(members, memberSpan{int32(ks), int32(vs), int32(ve)})
+		members = append(members, memberSpan{int32(ks), int32(ke), int32(vs), int32(ve)})
 		i = skipWS(s, ve)
 		if i >= len(s) || s[i] != ',' {
 			break
@@ -238,7 +245,7 @@ func (t *itemTree) request(nd *itemNode) (gjson.Result, bool) {
 // visit builds each Item from the record and calls visit on it, parents
 // first. One Item (and Fields map) per depth is reused: a 40,000-request
 // collection would otherwise allocate 60 MB of them.
-func (t *itemTree) visit(withFields bool, visit func(*Item) error) error {
+func (t *itemTree) visit(visit func(*Item) error) error {
 	var slots []*Item         // slots[d]: the item at depth d; slots[:d] are the current item's ancestors
 	paths := []string{"item"} // paths[d] is the path of the "item" array at depth d
 	for k := range t.nodes {
@@ -257,11 +264,9 @@ func (t *itemTree) visit(withFields bool, visit func(*Item) error) error {
 		}
 		p := paths[d] + "[" + strconv.Itoa(int(nd.index)) + "]"
 		v := resultAt(t.text, int(nd.start), int(nd.end), 0)
-		if withFields {
-			for _, m := range t.members[nd.m0:nd.m1] {
-				if k := t.key(m); !hasKey(fields, k) {
-					fields[k] = t.value(m)
-				}
+		for _, m := range t.members[nd.m0:nd.m1] {
+			if k := t.key(m); !hasKey(fields, k) {
+				fields[k] = t.value(m)
 			}
 		}
 		it.Path, it.Value = p, v

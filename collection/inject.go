@@ -158,7 +158,10 @@ func injectEvents(e *Editor, root, events gjson.Result, plan InjectPlan) string 
 		var ev gjson.Result
 		evIndex, i := -1, 0
 		events.ForEach(func(_, v gjson.Result) bool {
-			if l, _ := Field(v, "listen"); v.IsObject() && l.String() == w.listen {
+			// A disabled event never runs (the SDK skips it): ours must not go there.
+			l, _ := Field(v, "listen")
+			d, _ := Field(v, "disabled")
+			if v.IsObject() && l.String() == w.listen && !d.Bool() {
 				ev, evIndex = v, i
 				return false
 			}
@@ -317,11 +320,13 @@ func injectAuth(e *Editor, doc *Document, root, auth gjson.Result, plan InjectPl
 }
 
 func declareVariables(e *Editor, root, vars gjson.Result, want []Variable) []string {
-	have := map[string]bool{}
+	have := map[string]gjson.Result{}
 	if vars.IsArray() {
 		vars.ForEach(func(_, v gjson.Result) bool {
 			if k, ok := Field(v, "key"); ok {
-				have[k.String()] = true
+				if _, dup := have[k.String()]; !dup {
+					have[k.String()] = v
+				}
 			}
 			return true
 		})
@@ -329,10 +334,16 @@ func declareVariables(e *Editor, root, vars gjson.Result, want []Variable) []str
 	var add Array
 	var names []string
 	for _, v := range want {
-		if have[v.Key] {
+		if old, ok := have[v.Key]; ok {
+			// An empty declaration gets the value found in the collection's
+			// oauth2 block (which inject replaces); a set one stays.
+			if cur, _ := Field(old, "value"); v.Value != "" && cur.String() == "" && old.IsObject() {
+				e.Set(old, "value", String(v.Value))
+				names = append(names, v.Key+" (value filled in)")
+			}
 			continue
 		}
-		have[v.Key] = true
+		have[v.Key] = gjson.Result{}
 		add = append(add, Object{{"key", String(v.Key)}, {"value", String(v.Value)}, {"type", String("string")}})
 		names = append(names, v.Key)
 	}

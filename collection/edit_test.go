@@ -139,3 +139,13 @@ func TestParseKeepsBOM(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+func TestMinifiedWithTrailingNewlineStaysMinified(t *testing.T) {
+	doc := mustParse(t, "{\"values\":[]}\n")
+	e := NewEditor(doc)
+	e.AppendElement(field(t, doc.Root(), "values"), Object{{"k", String("v")}})
+	got, _ := e.Apply()
+	if want := "{\"values\":[{\"k\":\"v\"}]}\n"; string(got) != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -1,5 +1,7 @@
 package collection
 
+import "bytes"
+
 // Style is how a document lays out its JSON, so new members look like
 // their neighbours.
 type Style struct {
@@ -16,14 +18,9 @@ func (s Style) Minified() bool { return s.Newline == "" }
 // detectStyle looks at the first line break and the first indented line.
 // Postman exports use tabs and "\n"; files edited on Windows may use CRLF.
 func detectStyle(body []byte) Style {
-	nl := -1
-	for i, c := range body {
-		if c == '\n' {
-			nl = i
-			break
-		}
-	}
-	if nl < 0 {
+	nl := bytes.IndexByte(body, '\n')
+	// A minified file may still end in a line break: that is not layout.
+	if nl < 0 || len(bytes.TrimSpace(body[nl:])) == 0 {
 		return Style{}
 	}
 	st := Style{Newline: "\n", Unit: "\t"}

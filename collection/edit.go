@@ -425,20 +425,40 @@ func Fields(obj gjson.Result) map[string]gjson.Result {
 
 // pick sets out[i] to the value of keys[i] in obj (the first of
 // duplicates), without the map Fields builds: it runs for every header and
-// auth parameter of a collection.
+// auth parameter of a collection, so it reads each key once, in place.
 func pick(obj gjson.Result, keys []string, out []gjson.Result) {
-	if !obj.IsObject() {
+	raw := obj.Raw
+	if len(raw) < 2 || raw[0] != '{' {
 		return
 	}
-	eachChild(obj.Raw, func(ks, vs, ve int) bool {
-		k := keyAt(obj.Raw, ks)
-		for i, want := range keys {
-			if k == want && !out[i].Exists() {
-				out[i] = resultAt(obj.Raw, vs, ve, obj.Index)
+	for i := 1; ; i++ {
+		i = skipWS(raw, i)
+		if i >= len(raw) || raw[i] != '"' {
+			return
+		}
+		ks, ke := i, skipString(raw, i)
+		i = skipWS(raw, ke)
+		if i >= len(raw) || raw[i] != ':' {
+			return
+		}
+		vs := skipWS(raw, i+1)
+		ve := skipValue(raw, vs)
+		if ve <= vs || ke-ks < 2 {
+			return
+		}
+		k := raw[ks+1 : ke-1]
+		if strings.IndexByte(k, '\\') >= 0 {
+			k = keyAt(raw, ks)
+		}
+		for j, want := range keys {
+			if k == want && !out[j].Exists() {
+				out[j] = resultAt(raw, vs, ve, obj.Index)
 			}
 		}
-		return true
-	})
+		if i = skipWS(raw, ve); i >= len(raw) || raw[i] != ',' {
+			return
+		}
+	}
 }
 
 // DeleteMember removes key (its first occurrence) from object obj.

@@ -321,10 +321,10 @@ func AuthParams(auth gjson.Result, typ string) []KV {
 		n := 0
 		eachChild(p.Raw, func(int, int, int) bool { n++; return true })
 		out = make([]KV, 0, n) // one allocation: this runs for every auth block of a collection
-		p.ForEach(func(_, e gjson.Result) bool {
-			if e.IsObject() {
+		eachChild(p.Raw, func(_, vs, ve int) bool {
+			if p.Raw[vs] == '{' {
 				var f [2]gjson.Result
-				pick(e, paramKeys, f[:])
+				pick(resultAt(p.Raw, vs, ve, p.Index), paramKeys, f[:])
 				out = append(out, KV{Key: f[0].String(), Value: f[1].String(), Result: f[1]})
 			}
 			return true

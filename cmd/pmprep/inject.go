@@ -1,7 +1,7 @@
 package main
 
 import (
-	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"regexp"
@@ -128,9 +128,9 @@ func inject(a injectArgs, stdin io.Reader, stdout, stderr io.Writer) (err error)
 		return err
 	}
 	// One write: a large collection's summary runs to thousands of lines.
-	summary := bufio.NewWriter(stderr)
-	printInjectSummary(summary, a, plan, zc, rep)
-	summary.Flush()
+	var summary bytes.Buffer
+	printInjectSummary(&summary, a, plan, zc, rep)
+	stderr.Write(summary.Bytes())
 	return nil
 }
 

@@ -320,8 +320,6 @@ func detectKind(doc *Document) (Kind, error) {
 		"export it from Postman as Collection v2.1 JSON")
 }
 
-// isUTF16 recognises UTF-16 by its BOM or by NUL bytes beside the first
-// character, which a UTF-8 JSON file never has.
 // looksLikeVariableList recognises the older globals export, a bare array
 // of {"key": …, "value": …} objects.
 func looksLikeVariableList(arr []byte) bool {
@@ -338,6 +336,8 @@ func (d *Document) Variables() gjson.Result {
 	return v
 }
 
+// isUTF16 recognises UTF-16 by its BOM or by NUL bytes beside the first
+// character, which a UTF-8 JSON file never has.
 func isUTF16(data []byte) bool {
 	if len(data) >= 2 && (data[0] == 0xFF && data[1] == 0xFE || data[0] == 0xFE && data[1] == 0xFF) {
 		return true

@@ -158,9 +158,15 @@ func writeFileFrom(path string, mode fs.FileMode, forceMode bool, fill func(io.W
 		return fmt.Errorf("%s: cannot write: %v", path, unwrapPath(err))
 	}
 	defer func() {
-		if err != nil {
+		// A fault reading a mapped input that shrank arrives as a panic
+		// (see onFault): remove the temporary file on that path too.
+		r := recover()
+		if err != nil || r != nil {
 			tmp.Close()
 			os.Remove(tmp.Name())
+		}
+		if r != nil {
+			panic(r)
 		}
 	}()
 	buf := bufio.NewWriterSize(&writeback{f: tmp}, 1<<20)
@@ -214,13 +220,6 @@ func unwrapPath(err error) error {
 type output struct {
 	path   string // "" for stdout
 	stdout io.Writer
-}
-
-func (o output) write(data []byte) error {
-	return o.writeFrom(func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	})
 }
 
 // writeFrom writes what fill writes, streamed through a buffer.

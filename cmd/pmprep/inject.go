@@ -343,6 +343,20 @@ func keepAuth(s script.Settings, zc *zeroConfig) func(string, []collection.KV) b
 	}
 }
 
+// summaryLines is how many paths of one kind the summary lists before it
+// counts the rest: a 40,000-request collection must not print 15,000 lines.
+const summaryLines = 8
+
+func listSome(w io.Writer, what string, paths []string) {
+	for i, p := range paths {
+		if i == summaryLines {
+			fmt.Fprintf(w, "  %s: … and %d more\n", what, len(paths)-i)
+			return
+		}
+		fmt.Fprintf(w, "  %s: %s\n", what, p)
+	}
+}
+
 func printInjectSummary(w io.Writer, a injectArgs, p *injectPlan, zc *zeroConfig, rep *collection.InjectReport) {
 	dest := a.output.path
 	if dest == "" || dest == "-" {
@@ -366,15 +380,9 @@ func printInjectSummary(w io.Writer, a injectArgs, p *injectPlan, zc *zeroConfig
 		fmt.Fprintf(w, "; %d stale Authorization headers removed", n)
 	}
 	fmt.Fprintln(w)
-	for _, p := range rep.RetargetedAuth {
-		fmt.Fprintf(w, "  uses the token under a folder with other auth: %s\n", p)
-	}
-	for _, l := range rep.LeftAuth {
-		fmt.Fprintf(w, "  left alone: %s\n", l)
-	}
-	for _, l := range rep.LeftHeaders {
-		fmt.Fprintf(w, "  left alone (not a bearer token): %s\n", l)
-	}
+	listSome(w, "uses the token under a folder with other auth", rep.RetargetedAuth)
+	listSome(w, "left alone", rep.LeftAuth)
+	listSome(w, "left alone (not a bearer token)", rep.LeftHeaders)
 	if zc != nil {
 		fmt.Fprintf(w, "  settings read from the oauth2 block at %s\n", zc.path)
 		for _, n := range zc.notes {

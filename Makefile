@@ -57,6 +57,8 @@ demo: build e2e-deps
 # BENCHFLAGS=-strict fails when a target is missed; see go run ./internal/bench -h.
 bench: build e2e-deps
 	$(GO) run ./internal/bench $(BENCHFLAGS)
+	@echo "== the generated script's cost per request in newman (200 requests, vs no script and an empty script)"
+	$(GO) test ./e2e -run '^$$' -bench NewmanScriptOverhead -benchtime 1x
 
 # Every fuzz target of the module, FUZZTIME each. Inputs that fail are
 # written to the package's testdata/fuzz/ and then run with every go test.

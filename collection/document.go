@@ -233,12 +233,16 @@ func parseJSON(name string, data []byte) (*Document, error) {
 	}
 	if err != nil {
 		var se *syntaxError
+		var de *duplicateKeyError
 		switch {
 		case errors.Is(err, errInvalidUTF8):
 			off := len(doc.bom) + firstInvalidUTF8(doc.body)
 			return nil, bad(off, "invalid UTF-8", "save the file as UTF-8")
 		case errors.As(err, &se):
 			return nil, bad(len(doc.bom)+se.offset, "invalid JSON: "+se.msg, "is this a complete Postman export?")
+		case errors.As(err, &de):
+			return nil, bad(len(doc.bom)+de.offset, "duplicate key "+de.quotedKey(),
+				"Postman and newman keep only the last one; remove the other")
 		}
 		return nil, err
 	}

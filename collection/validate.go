@@ -1,6 +1,10 @@
 package collection
 
-import "fmt"
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+)
 
 // maxDepth bounds nesting. Postman collections nest folders a few levels
 // deep; 10,000 matches encoding/json and keeps every later recursive walk
@@ -15,6 +19,113 @@ type syntaxError struct {
 
 func (e *syntaxError) Error() string { return fmt.Sprintf("offset %d: %s", e.offset, e.msg) }
 
+// duplicateKeyError reports an object that names the same member twice.
+// JSON allows it, but Postman and newman (JSON.parse) keep only the last
+// one while gjson, and so every edit pmprep plans, finds the first: strip
+// would blank one `auth` and leave the secret in its twin, inject would
+// edit the copy Postman ignores. Refusing is the only safe answer.
+type duplicateKeyError struct {
+	offset int    // of the second occurrence
+	key    []byte // as written, without the quotes
+}
+
+func (e *duplicateKeyError) Error() string {
+	return fmt.Sprintf("offset %d: duplicate key %s", e.offset, e.quotedKey())
+}
+
+// quotedKey is the key as it appears in the file, cut short if long.
+func (e *duplicateKeyError) quotedKey() string {
+	const max = 60
+	k := e.key
+	if len(k) > max {
+		k = k[:max]
+		for len(k) > 0 && k[len(k)-1]&0xc0 == 0x80 { // do not split a UTF-8 sequence
+			k = k[:len(k)-1]
+		}
+		if len(k) > 0 && k[len(k)-1] >= 0xc0 {
+			k = k[:len(k)-1]
+		}
+		return `"` + string(k) + `…"`
+	}
+	return `"` + string(k) + `"`
+}
+
+// keySet remembers the member names of the open objects, one frame per
+// open container, so duplicates are found in the same single pass. Postman
+// objects have a handful of members, so a linear scan of the frame beats
+// hashing; a frame that grows past mapAfter members switches to a map so
+// a hostile object of 100,000 members stays linear.
+type keySet struct {
+	keys  [][]byte              // raw keys of all open objects, innermost last
+	base  []int                 // per open container: where its keys start
+	index []map[string]struct{} // per open container: nil until it grows large
+	first *duplicateKeyError
+}
+
+const mapAfter = 32
+
+func (s *keySet) open() {
+	s.base = append(s.base, len(s.keys))
+	s.index = append(s.index, nil)
+}
+
+func (s *keySet) close() {
+	top := len(s.base) - 1
+	s.keys = s.keys[:s.base[top]]
+	s.base = s.base[:top]
+	s.index[top] = nil
+	s.index = s.index[:top]
+}
+
+// add records the raw key (between its quotes) found at offset in the
+// innermost object and notes the first duplicate.
+func (s *keySet) add(key []byte, offset int) {
+	if s.first != nil {
+		return
+	}
+	top := len(s.base) - 1
+	name := key
+	if bytes.IndexByte(key, '\\') >= 0 {
+		name = unescapeKey(key) // "a\u0075th" is "auth" to JSON.parse
+	}
+	if m := s.index[top]; m != nil {
+		if _, dup := m[string(name)]; dup {
+			s.first = &duplicateKeyError{offset, key}
+			return
+		}
+		m[string(name)] = struct{}{}
+		return
+	}
+	frame := s.keys[s.base[top]:]
+	for _, k := range frame {
+		if bytes.Equal(k, name) {
+			s.first = &duplicateKeyError{offset, key}
+			return
+		}
+	}
+	s.keys = append(s.keys, name)
+	if len(frame)+1 > mapAfter {
+		m := make(map[string]struct{}, 2*mapAfter)
+		for _, k := range s.keys[s.base[top]:] {
+			m[string(k)] = struct{}{}
+		}
+		s.index[top] = m
+	}
+}
+
+// unescapeKey decodes a key that holds escapes. It runs only on keys that
+// already passed scanString, so the decode cannot fail; should it, the raw
+// bytes are compared instead.
+func unescapeKey(raw []byte) []byte {
+	quoted := make([]byte, 0, len(raw)+2)
+	quoted = append(append(append(quoted, '"'), raw...), '"')
+	var s string
+	if json.Unmarshal(quoted, &s) != nil {
+		return raw
+	}
+	return []byte(s)
+}
+
 // validate checks that data is exactly one JSON value (RFC 8259) with
 // surrounding whitespace, in a single iterative pass: no recursion, so a
 // hostile 100,000-deep document cannot exhaust the stack. It does not check
@@ -22,6 +133,7 @@ func (e *syntaxError) Error() string { return fmt.Sprintf("offset %d: %s", e.off
 func validate(data []byte) error {
 	// stack holds '{' or '[' for each open container.
 	stack := make([]byte, 0, 32)
+	var keys keySet
 	i := skipSpace(data, 0)
 	if i == len(data) {
 		return &syntaxError{i, "empty document: expected a JSON value"}
@@ -44,8 +156,9 @@ func validate(data []byte) error {
 				break
 			}
 			if c == '{' {
+				keys.open()
 				var err error
-				if i, err = objectKey(data, i); err != nil {
+				if i, err = objectKey(data, i, &keys); err != nil {
 					return err
 				}
 			}
@@ -87,6 +200,9 @@ func validate(data []byte) error {
 				if i != len(data) {
 					return &syntaxError{i, fmt.Sprintf("unexpected %s after the end of the JSON value", describeByte(data[i]))}
 				}
+				if keys.first != nil {
+					return keys.first // reported after the syntax, which matters more
+				}
 				return nil
 			}
 			if i >= len(data) {
@@ -98,13 +214,16 @@ func validate(data []byte) error {
 				i = skipSpace(data, i+1)
 				if top == '{' {
 					var err error
-					if i, err = objectKey(data, i); err != nil {
+					if i, err = objectKey(data, i, &keys); err != nil {
 						return err
 					}
 				}
 				break
 			}
 			if top == '{' && c == '}' || top == '[' && c == ']' {
+				if top == '{' {
+					keys.close()
+				}
 				stack = stack[:len(stack)-1]
 				i++
 				continue
@@ -117,8 +236,9 @@ func validate(data []byte) error {
 	}
 }
 
-// objectKey scans `"key" :` at i and returns the offset of the value.
-func objectKey(data []byte, i int) (int, error) {
+// objectKey scans `"key" :` at i, records the key in the innermost
+// object's frame of keys and returns the offset of the value.
+func objectKey(data []byte, i int, keys *keySet) (int, error) {
 	if i >= len(data) {
 		return i, &syntaxError{i, "unexpected end of input: the file is truncated"}
 	}
@@ -129,6 +249,7 @@ func objectKey(data []byte, i int) (int, error) {
 	if err != nil {
 		return end, err
 	}
+	keys.add(data[i+1:end-1], i)
 	i = skipSpace(data, end)
 	if i >= len(data) {
 		return i, &syntaxError{i, "unexpected end of input: the file is truncated"}

@@ -1,6 +1,8 @@
 package collection
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/tidwall/gjson"
@@ -471,7 +473,14 @@ func mentionsAuthorization(raw string) bool {
 // a bearer token: the collection auth sends the fresh one.
 func removeAuthorizationHeaders(e *Editor, it *Item, rep *InjectReport) {
 	headers, ok := e.doc.field(it.Request, "header")
-	if !ok || !headers.IsArray() || !mentionsAuthorization(headers.Raw) {
+	if !ok || !mentionsAuthorization(headers.Raw) {
+		return
+	}
+	if headers.Type == gjson.String {
+		removeAuthorizationLines(e, headers, it.Path+".request.header", rep)
+		return
+	}
+	if !headers.IsArray() {
 		return
 	}
 	i := 0
@@ -488,8 +497,7 @@ func removeAuthorizationHeaders(e *Editor, it *Item, rep *InjectReport) {
 			return true
 		}
 		path := it.Path + ".request.header[" + itoa(i) + "]"
-		v := strings.TrimSpace(value.String())
-		if v == "" || len(v) > 7 && strings.EqualFold(v[:7], "bearer ") {
+		if sendsBearerToken(value.String()) {
 			e.Delete(headers, i)
 			rep.RemovedHeaders = append(rep.RemovedHeaders, path)
 		} else {
@@ -498,6 +506,120 @@ func removeAuthorizationHeaders(e *Editor, it *Item, rep *InjectReport) {
 		return true
 	})
 }
+
+// sendsBearerToken reports whether an Authorization header value is a
+// bearer token (or nothing): the collection auth sends a fresh one.
+func sendsBearerToken(value string) bool {
+	v := strings.TrimSpace(value)
+	return v == "" || len(v) > 7 && strings.EqualFold(v[:7], "bearer ")
+}
+
+// removeAuthorizationLines handles the string form of a header list that
+// both collection schemas allow ("Key: value" lines, as Postman's bulk
+// edit writes them and postman-collection's Header.parse reads them).
+// Lines that send a bearer token are cut from the raw JSON string with
+// their line break; every other byte of the string, escapes included,
+// stays as written.
+func removeAuthorizationLines(e *Editor, headers gjson.Result, path string, rep *InjectReport) {
+	raw := headers.Raw
+	lines := rawLines(raw[1 : len(raw)-1])
+	var cut [][2]int // spans of raw[1:len(raw)-1] to drop
+	for n, l := range lines {
+		var text string
+		if json.Unmarshal([]byte(`"`+l.text+`"`), &text) != nil {
+			return // cannot happen after validation; leave the string alone
+		}
+		// Header.parse: a line is ^(\S+):(.*)$; "//Key: v" is a disabled line.
+		key, value, ok := strings.Cut(text, ":")
+		if !ok || key == "" || strings.ContainsAny(key, " \t") || !strings.EqualFold(key, "authorization") {
+			continue
+		}
+		where := fmt.Sprintf("%s (line %d)", path, n+1)
+		if !sendsBearerToken(value) {
+			rep.LeftHeaders = append(rep.LeftHeaders, where)
+			continue
+		}
+		switch {
+		case l.breakEnd > l.end: // the line and the break after it
+			cut = append(cut, [2]int{l.start, l.breakEnd})
+		case n > 0: // the last line: the break before it
+			cut = append(cut, [2]int{lines[n-1].end, l.end})
+		default: // the only line
+			cut = append(cut, [2]int{l.start, l.end})
+		}
+		rep.RemovedHeaders = append(rep.RemovedHeaders, where)
+	}
+	if len(cut) == 0 {
+		return
+	}
+	body := raw[1 : len(raw)-1]
+	var b strings.Builder
+	b.Grow(len(raw))
+	b.WriteByte('"')
+	last := 0
+	for _, c := range cut {
+		start := max(c[0], last) // the break before a last line may be cut already
+		b.WriteString(body[last:start])
+		last = max(last, c[1])
+	}
+	b.WriteString(body[last:])
+	b.WriteByte('"')
+	e.ReplaceRaw(headers, b.String())
+}
+
+// rawLine is one line of a JSON string's raw text: [start, end) is its
+// content and [end, breakEnd) the escaped line break after it, if any.
+type rawLine struct {
+	text                 string
+	start, end, breakEnd int
+}
+
+// rawLines splits the raw text of a JSON string (between its quotes) at the
+// line terminators JavaScript's multiline ^ and $ see: \n and \r (as
+// escapes, \u000a and \u000d included), U+2028 and U+2029. \r\n is one
+// break.
+func rawLines(body string) []rawLine {
+	var lines []rawLine
+	start := 0
+	for i := 0; i < len(body); {
+		n := lineBreakAt(body, i)
+		if n == 0 {
+			if body[i] == '\\' && i+1 < len(body) && body[i+1] != 'u' {
+				i += 2 // an escape such as \\ or \": never a break
+			} else {
+				i++
+			}
+			continue
+		}
+		end := i + n
+		if m := lineBreakAt(body, end); m > 0 && isCR(body[i:i+n]) && isLF(body[end:end+m]) {
+			end += m
+		}
+		lines = append(lines, rawLine{body[start:i], start, i, end})
+		start, i = end, end
+	}
+	return append(lines, rawLine{body[start:], start, len(body), len(body)})
+}
+
+// lineBreakAt returns the length of the line terminator at body[i], or 0.
+func lineBreakAt(body string, i int) int {
+	rest := body[i:]
+	switch {
+	case strings.HasPrefix(rest, `\n`), strings.HasPrefix(rest, `\r`):
+		return 2
+	case len(rest) >= 6 && rest[0] == '\\' && rest[1] == 'u':
+		switch strings.ToLower(rest[2:6]) {
+		case "000a", "000d", "2028", "2029":
+			return 6
+		}
+	case strings.HasPrefix(rest, "\u2028"), strings.HasPrefix(rest, "\u2029"):
+		return len("\u2028")
+	}
+	return 0
+}
+
+func isCR(brk string) bool { return brk == `\r` || strings.EqualFold(brk, `\u000d`) }
+func isLF(brk string) bool { return brk == `\n` || strings.EqualFold(brk, `\u000a`) }
 
 // ScriptLines returns the lines of the collection-level script for listen
 // ("prerequest" or "test"): the exec array, or a single exec string split

@@ -177,3 +177,56 @@ func TestInjectHandsFolderRulesToScripts(t *testing.T) {
 		t.Errorf("rules = %v, want %v", got, want)
 	}
 }
+
+// A header list may be one string of "Key: value" lines (both schemas
+// allow it; Postman's bulk edit writes it, postman-collection's
+// Header.parse reads it). Bearer Authorization lines are cut with their
+// line break; every other byte of the string stays as written.
+func TestInjectRemovesAuthorizationLinesFromStringHeaders(t *testing.T) {
+	cases := []struct {
+		name, header, want string
+		removed, left      int
+	}{
+		{"first line", `Authorization: Bearer stale\nAccept: application/json`, `Accept: application/json`, 1, 0},
+		{"middle line", `Accept: a\nauthorization:bearer stale\nX-Id: 1`, `Accept: a\nX-Id: 1`, 1, 0},
+		{"last line", `Accept: a\nAuthorization: Bearer stale`, `Accept: a`, 1, 0},
+		{"only line", `Authorization: Bearer stale`, ``, 1, 0},
+		{"CRLF breaks", `Accept: a\r\nAuthorization: Bearer stale\r\nX-Id: 1\r\n`, `Accept: a\r\nX-Id: 1\r\n`, 1, 0},
+		{"escaped break", `Accept: a\u000AAuthorization: Bearer stale\u000aX: \u00e9`, `Accept: a\u000AX: \u00e9`, 1, 0},
+		{"escaped name", `Accept: a\n\u0041uthorization: Bearer stale`, `Accept: a`, 1, 0},
+		{"two tokens", `Authorization: Bearer a\nAccept: b\nAuthorization: Bearer c`, `Accept: b`, 2, 0},
+		{"empty value", `Authorization:\nAccept: b`, `Accept: b`, 1, 0},
+		{"basic credentials stay", `Authorization: Basic dXNlcjpwYXNz\nAccept: b`, `Authorization: Basic dXNlcjpwYXNz\nAccept: b`, 0, 1},
+		{"disabled line stays", `//Authorization: Bearer old\nAccept: b`, `//Authorization: Bearer old\nAccept: b`, 0, 0},
+		{"not a header line", ` Authorization: Bearer x`, ` Authorization: Bearer x`, 0, 0},
+		{"backslash n is not a break", `X-Path: C:\\new\nAuthorization: Bearer s`, `X-Path: C:\\new`, 1, 0},
+		{"other headers only", `X-Authorization-Mode: strict\nAccept: b`, `X-Authorization-Mode: strict\nAccept: b`, 0, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in := "{\n\t\"info\": {\"name\": \"s\", \"schema\": \"https://schema.getpostman.com/json/collection/v2.1.0/collection.json\"},\n" +
+				"\t\"item\": [{\"name\": \"r\", \"request\": {\"method\": \"GET\", \"header\": \"" + c.header + "\", \"url\": \"https://api.test/\"}}]\n}\n"
+			doc, err := Parse("s.json", []byte(in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, rep, err := Inject(doc, testPlan(false))
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantHeader := `"header": "` + c.want + `", "url"`
+			if !bytes.Contains(out, []byte(wantHeader)) {
+				t.Errorf("output lacks %s", wantHeader)
+			}
+			if len(rep.RemovedHeaders) != c.removed || len(rep.LeftHeaders) != c.left {
+				t.Errorf("removed %v, left %v; want %d and %d", rep.RemovedHeaders, rep.LeftHeaders, c.removed, c.left)
+			}
+			if c.removed > 0 && !strings.HasPrefix(rep.RemovedHeaders[0], "item[0].request.header (line ") {
+				t.Errorf("path %q does not name the header string and line", rep.RemovedHeaders[0])
+			}
+			if again := injectOK(t, "s.json", out, testPlan(false)); !bytes.Equal(again, out) {
+				t.Errorf("second inject changed the output")
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package collection
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/tidwall/gjson"
@@ -73,6 +74,10 @@ type InjectReport struct {
 	LeftAuth       []string // "path (type)" of auth blocks kept
 	LeftHeaders    []string // paths of Authorization headers kept (not a bearer token)
 	NotUsingToken  int      // requests that keep their own or a folder's other auth
+	// AmbiguousFolders are name paths ("A / B") that several folders share
+	// while only some of them send the token. The script tells folders
+	// apart by name path, so their requests all fetch a token.
+	AmbiguousFolders []string
 }
 
 // Inject applies plan to a collection and returns the new file bytes.
@@ -371,6 +376,12 @@ func injectItems(e *Editor, doc *Document, plan InjectPlan, rep *InjectReport) (
 	// need not outlive the walk), whether its requests reach the collection
 	// auth when they inherit.
 	usesCollection := map[int]bool{}
+	// The script finds a request's folder by its name path, so folders
+	// that share one must agree; where they do not, the path gets a rule
+	// that fetches the token: a token fetched and not sent costs one
+	// request, one not fetched breaks the requests that need it.
+	byNamePath := map[string]bool{} // joined name path -> uses the token
+	var ambiguous [][]string
 	// The collection auth, encoded once per place it can be written in
 	// (indentation, one line or not): thousands of blocks may be retargeted.
 	auth := authFragment(doc.Kind, plan.AuthType, plan.AuthParams)
@@ -411,8 +422,16 @@ func injectItems(e *Editor, doc *Document, plan InjectPlan, rep *InjectReport) (
 		}
 		if it.Folder {
 			usesCollection[it.Value.Index] = uses
+			path := namePath(it)
+			key := strings.Join(path, "\x00")
+			if prev, seen := byNamePath[key]; !seen {
+				byNamePath[key] = uses
+			} else if prev != uses {
+				byNamePath[key] = true
+				ambiguous = append(ambiguous, path)
+			}
 			if uses != inherited {
-				rules = append(rules, FolderRule{Path: namePath(it), UsesToken: uses})
+				rules = append(rules, FolderRule{Path: path, UsesToken: uses})
 			}
 			return nil
 		}
@@ -427,7 +446,27 @@ func injectItems(e *Editor, doc *Document, plan InjectPlan, rep *InjectReport) (
 		}
 		return nil
 	})
+	if len(ambiguous) > 0 {
+		rules = resolveAmbiguous(rules, ambiguous, rep)
+	}
 	return rules, err
+}
+
+// resolveAmbiguous makes each name path that folders with different auth
+// share fetch the token, and reports it (once per path).
+func resolveAmbiguous(rules []FolderRule, ambiguous [][]string, rep *InjectReport) []FolderRule {
+	seen := map[string]bool{}
+	for _, p := range ambiguous {
+		key := strings.Join(p, "\x00")
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		rep.AmbiguousFolders = append(rep.AmbiguousFolders, strings.Join(p, " / "))
+		rules = slices.DeleteFunc(rules, func(r FolderRule) bool { return strings.Join(r.Path, "\x00") == key })
+		rules = append(rules, FolderRule{Path: p, UsesToken: true})
+	}
+	return rules
 }
 
 // namePath is the names of the folders from the collection root down to
@@ -435,7 +474,7 @@ func injectItems(e *Editor, doc *Document, plan InjectPlan, rep *InjectReport) (
 func namePath(it *Item) []string {
 	var names []string
 	for p := it; p != nil; p = p.Parent {
-		// Read here, not from Fields: inject walks without them, and rules are few.
+		// Read here, not from Fields: inject walks without them.
 		name, _ := Field(p.Value, "name")
 		names = append(names, name.String())
 	}

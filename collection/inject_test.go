@@ -230,3 +230,35 @@ func TestInjectRemovesAuthorizationLinesFromStringHeaders(t *testing.T) {
 		})
 	}
 }
+
+func TestInjectFoldersSharingANameFetchTheToken(t *testing.T) {
+	in := `{"info": {"name": "n", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}, "item": [
+		{"name": "Reports", "auth": {"type": "noauth"}, "item": [{"name": "Old", "item": []}]},
+		{"name": "Other", "auth": {"type": "noauth"}, "item": []},
+		{"name": "Reports", "item": [{"name": "Old", "item": []}]},
+		{"name": "Reports", "auth": {"type": "bearer", "bearer": []}, "item": []}
+	]}`
+	plan := testPlan(false)
+	var got []FolderRule
+	plan.Scripts = func(rules []FolderRule) ([]string, []string, error) {
+		got = rules
+		return plan.PreRequest, nil, nil
+	}
+	doc, err := Parse("n.json", []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rep, err := Inject(doc, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// "Other" keeps its rule; "Reports" and "Reports / Old" are each shared
+	// by folders that do and do not send the token: both fetch it.
+	want := []FolderRule{{[]string{"Other"}, false}, {[]string{"Reports"}, true}, {[]string{"Reports", "Old"}, true}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("rules = %v, want %v", got, want)
+	}
+	if fmt.Sprint(rep.AmbiguousFolders) != "[Reports Reports / Old]" {
+		t.Errorf("AmbiguousFolders = %q", rep.AmbiguousFolders)
+	}
+}

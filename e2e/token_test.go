@@ -393,3 +393,42 @@ func TestFoldersWithOtherAuthSkipTheToken(t *testing.T) {
 		t.Errorf("public request: API requests %d, token requests %d", st.API.Requests, st.Token.All.Requests)
 	}
 }
+
+// The script tells folders apart by name path (inherited auth is invisible
+// to it). Two folders named "Reports", one public (noauth), one that
+// inherits the token: the private one must still get its token, so inject
+// makes the shared name fetch and says so.
+func TestFoldersSharingANameStillGetTheirToken(t *testing.T) {
+	srv := startServers(t, 60*time.Second)
+	dir := t.TempDir()
+	coll := `{
+	"info": {"name": "same names", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+	"item": [
+		{"name": "Reports", "auth": {"type": "noauth"}, "item": [
+			{"name": "public report", "event": [{"listen": "test", "script": {"exec": ["pm.test('no token sent', () => pm.response.to.have.status(401));"]}}],
+			 "request": {"method": "GET", "url": "{{base_url}}/health"}}
+		]},
+		{"name": "Reports", "item": [
+			{"name": "private report", "event": [{"listen": "test", "script": {"exec": ["pm.test('200', () => pm.response.to.have.status(200));"]}}],
+			 "request": {"method": "GET", "url": "{{base_url}}/private"}}
+		]}
+	]
+}
+`
+	in := filepath.Join(dir, "api.postman_collection.json")
+	out := filepath.Join(dir, "injected.postman_collection.json")
+	if err := os.WriteFile(in, []byte(coll), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := pmprep(t, dir, "inject", in, "-o", out)
+	if code != 0 || !strings.Contains(stderr, "warning: folders of this name have different auth") || !strings.Contains(stderr, ": Reports\n") {
+		t.Fatalf("inject exit %d, want 0 and a warning naming Reports:\n%s", code, redact(stderr))
+	}
+	e := env(t, dir, "local", map[string]string{"base_url": srv.API, "token_url": srv.OIDCToken, "client_id": srv.Creds.BasicClientID})
+	r := newman(t, out, "-e", e, "--env-var", "client_secret="+srv.Creds.BasicClientSecret)
+	mustPass(t, r)
+	st := srv.Stats(t)
+	if st.API.OK != 1 || st.API.ByReason["missing"] != 1 || st.Token.OIDC.Requests != 1 {
+		t.Errorf("API %+v, token requests %d: want the private report authorised, the public one sent without a token, one token", st.API, st.Token.OIDC.Requests)
+	}
+}

@@ -383,6 +383,7 @@ func printInjectSummary(w io.Writer, a injectArgs, p *injectPlan, zc *zeroConfig
 	listSome(w, "uses the token under a folder with other auth", rep.RetargetedAuth)
 	listSome(w, "left alone", rep.LeftAuth)
 	listSome(w, "left alone (not a bearer token)", rep.LeftHeaders)
+	listSome(w, "warning: folders of this name have different auth, so all their requests fetch a token (rename one to tell them apart)", rep.AmbiguousFolders)
 	if zc != nil {
 		fmt.Fprintf(w, "  settings read from the oauth2 block at %s\n", zc.path)
 		for _, n := range zc.notes {

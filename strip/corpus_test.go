@@ -141,8 +141,10 @@ func containsPart(list []string, part string) bool {
 // TestCorpusMutation plants distinctive fake secrets at every position
 // strip supports — in every auth type, header, URL query (url.raw and
 // url.query), body field and variable list of each corpus file, at
-// collection, folder, request and saved-example level — and proves that
-// strip removes every one and changes no other byte. The seed (-seed)
+// collection, folder, request and saved-example level; token shapes in
+// scripts and descriptions; members of raw bodies; and saved token
+// responses (body members, Set-Cookie, cookies) — and proves that strip
+// removes every one and changes no other byte. The seed (-seed)
 // picks names, types and shapes, so a failure reproduces.
 func TestCorpusMutation(t *testing.T) {
 	files := corpus(t)
@@ -289,13 +291,17 @@ func (p *planter) plant() {
 	}
 	p.auth(root)
 	p.variables(root, collection.Fields(root)["variable"], "variable")
+	p.script(root, collection.Fields(root)["event"])
 	collection.Walk(p.doc, func(it *collection.Item) error {
 		if it.Folder {
 			p.auth(it.Value)
 			p.variables(it.Value, it.Fields["variable"], "variable")
+			p.script(it.Value, it.Fields["event"])
 			return nil
 		}
 		p.request(it.Value, it.Request, "request")
+		p.script(it.Value, it.Fields["event"])
+		p.tokenResponse(it.Value, it.Fields["response"])
 		if rs := it.Fields["response"]; rs.IsArray() {
 			rs.ForEach(func(_, r gjson.Result) bool {
 				if r.IsObject() {
@@ -437,11 +443,96 @@ func (p *planter) request(holder, req gjson.Result, member string) {
 		bf := collection.Fields(b)
 		p.appendAll(b, bf["urlencoded"], "urlencoded", fields())
 		p.appendAll(b, bf["formdata"], "formdata", fields())
-	default:
-		if !b.Exists() {
-			p.ed.Set(req, "body", collection.Object{{Key: "mode", Value: collection.String("urlencoded")}, {Key: "urlencoded", Value: fields()}})
-		}
+	case !b.Exists() && p.rng.IntN(3) == 0:
+		p.ed.Set(req, "body", collection.Object{{Key: "mode", Value: collection.String("raw")}, {Key: "raw", Value: p.rawBody()}})
+	case !b.Exists():
+		p.ed.Set(req, "body", collection.Object{{Key: "mode", Value: collection.String("urlencoded")}, {Key: "urlencoded", Value: fields()}})
 	}
+
+	switch d := f["description"]; {
+	case d.Type == gjson.String:
+		p.ed.ReplaceRaw(d, collection.Encode(collection.String(d.Str+"\n\nExample: "+p.token()+" (planted)"), "", collection.Style{}))
+	case !d.Exists():
+		p.ed.Set(req, "description", collection.String("Call it with "+p.token()+" ; Bearer {{token}} and Basic auth work too."))
+	}
+}
+
+// token returns text holding a fake token in a shape strip cuts from free
+// text, and records the bytes strip must cut; the words around stay.
+func (p *planter) token() string {
+	m := p.marker()
+	var old, text string
+	switch p.pick("jwt", "github", "bearer") {
+	case "jwt":
+		old = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYWtlIn0." + m
+		text = old
+	case "github":
+		old = "ghp_" + m + strings.Repeat("x", 36-len(m))
+		text = old
+	case "bearer":
+		old, text = m+"-0", "Authorization: Bearer "+m+"-0"
+	}
+	p.plants = append(p.plants, plant{m, old, ""})
+	return text
+}
+
+// rawBody is a raw JSON or form body with a credential member.
+func (p *planter) rawBody() collection.String {
+	m := p.marker()
+	p.plants = append(p.plants, plant{m, m, ""})
+	name := p.pick("password", "client_secret", "refresh_token", "apiKey")
+	if p.rng.IntN(2) == 0 {
+		return collection.String("grant_type=password&username=kept&" + name + "=" + m + "&scope=kept")
+	}
+	return collection.String("{\n\t\"username\": \"kept\",\n\t\"" + name + "\": \"" + m + "\",\n\t\"id\": {{id}}\n}")
+}
+
+// script adds an event whose script holds fake tokens (as lines or as
+// one string) and lines that must stay.
+func (p *planter) script(holder, events gjson.Result) {
+	if !holder.IsObject() {
+		return
+	}
+	a, b := p.token(), p.token()
+	lines := []string{"// planted: Bearer {{token}} stays", "const a = \"" + a + "\";", "pm.environment.set('b', '" + b + "');"}
+	var exec collection.Fragment = collection.String(strings.Join(lines, "\n"))
+	if p.rng.IntN(2) == 0 {
+		arr := collection.Array{}
+		for _, l := range lines {
+			arr = append(arr, collection.String(l))
+		}
+		exec = arr
+	}
+	ev := collection.Object{{Key: "listen", Value: collection.String("prerequest")}, {Key: "script", Value: collection.Object{
+		{Key: "type", Value: collection.String("text/javascript")}, {Key: "exec", Value: exec}}}}
+	p.appendAll(holder, events, "event", collection.Array{ev})
+}
+
+// tokenResponse adds a saved example of a token endpoint's response: the
+// tokens in its JSON body, a Set-Cookie header and a cookie.
+func (p *planter) tokenResponse(item, responses gjson.Result) {
+	at := p.marker()
+	p.plants = append(p.plants, plant{at, at, ""})
+	rt := p.marker()
+	p.plants = append(p.plants, plant{rt, rt, ""})
+	body := `{"access_token": "` + at + `", "token_type": "Bearer", "expires_in": 3600, "refresh_token": "` + rt + `{{suffix}}", "scope": "kept"}`
+	if p.rng.IntN(2) == 0 {
+		body = strings.ReplaceAll(body, ", ", ",\n    ")
+	}
+	cookie := p.marker()
+	p.plants = append(p.plants, plant{cookie, `"sid=` + cookie + `; Path=/"`, `""`})
+	resp := collection.Object{
+		{Key: "name", Value: collection.String("planted token response")},
+		{Key: "status", Value: collection.String("OK")},
+		{Key: "code", Value: collection.Raw("200")},
+		{Key: "header", Value: collection.Array{
+			p.keyValue("Content-Type", collection.String("application/json")),
+			p.keyValue("Set-Cookie", collection.String("sid="+cookie+"; Path=/")),
+		}},
+		{Key: "cookie", Value: collection.Array{p.keyValue("sid", p.value("plain"))}},
+		{Key: "body", Value: collection.String(body)},
+	}
+	p.appendAll(item, responses, "response", collection.Array{resp})
 }
 
 // inURL adds a credential parameter to a URL string's query, before any

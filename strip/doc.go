@@ -35,6 +35,8 @@
 //     file fields are skipped.
 //   - Variables of environments and globals, and of collections, folders
 //     and requests: typed "secret", or with a secret-looking name.
+//   - Saved responses' headers (Set-Cookie, Authorization and the like,
+//     as request headers; not WWW-Authenticate, a challenge) and cookies.
 //
 // A name looks secret by config.LooksSecret, the rule inject and envs use
 // too: whole words such as token, secret, password, passwd, pwd, apikey,
@@ -55,17 +57,39 @@
 // "session={{sid}}"). A literal part ("Bearer abc{{x}}") makes the whole
 // value a secret. Only strings and numbers are blanked.
 //
-// Not scanned: scripts (event exec lines), raw, GraphQL and binary bodies,
-// descriptions, URL paths and hosts, saved responses' headers and bodies.
-// A value there is code or documentation that cannot be blanked without
-// changing what it means; review those by hand or with a secret scanner.
+// # Free text
+//
+// Scripts (event exec lines, at every level), descriptions (of the
+// collection, folders, requests, headers, parameters, fields and
+// variables), raw and GraphQL bodies and saved responses' bodies are code,
+// documentation or data: strip cuts only the bytes of strong credential
+// shapes there, and the rest of the string stays, escapes included. The
+// shapes are a JWT, a known token format (as above), a PEM private key's
+// base64 lines (the markers, line breaks and quotes stay, so a script still
+// parses; the key may span exec lines) and the credential after "Bearer "
+// or "Basic " (the word stays; "Bearer tokens", "Basic auth" and
+// "Bearer YOUR_TOKEN" are words, not credentials). Raw bodies, GraphQL
+// variables and saved responses' bodies are read as JSON ({"access_token":
+// "…"}) or as a form (a=b&client_secret=…) too: string values of members
+// and fields with secret-looking names are cut to "" (a bare "pass", a
+// count in API data, is not one). {{variable}} references are never cut.
+// The kind names the shape or member and the position: "JWT in script",
+// "access_token in response body". Cutting can join text into a new
+// secret; strip looks again until nothing new appears, so a second run
+// finds nothing.
+//
+// Not scanned: binary and file bodies, URL paths and hosts, and secrets
+// in free text that have no strong shape (a password in a script's string,
+// an XML body's <password>, a PEM key without its END marker in the same
+// string or script); review those by hand or with a secret scanner.
 //
 // # Silencing
 //
 // Options.Allow (strip.allow in pmprep.yaml) silences a finding whose JSON
 // path equals an entry or lies under it ("item[2].request.auth" silences
-// everything in that auth block), or whose variable, parameter or header
-// name equals an entry ("demo_password"; header names ignore case).
+// everything in that auth block), or whose variable, parameter, header,
+// cookie or body member name equals an entry ("demo_password"; header
+// names ignore case).
 //
 // # Export noise
 //

@@ -23,6 +23,8 @@ func FuzzScan(f *testing.F) {
 		`{"info": {}, "item": [{"request": "https://h/?token=x\u0026key=\u0079#a"}]}`,
 		`{"info": {}, "item": [{"request": {"header": "Authorization:x\n:\n\nCookie:   ", "url": {"raw": "?=&=&token=&&token=x"}}}]}`,
 		`[{"key": "password", "value": 1e3}]`,
+		`{"info": {}, "event": [{"script": {"exec": ["a = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYWtlIn0.c2ln'", "-----BEGIN PRIVATE KEY-----", "QUJDREVGR0hJSktMTU5PUA==", "-----END PRIVATE KEY-----"]}}], "item": [{"request": {"body": {"raw": "a=1\u0026password=x"}}, "response": [{"header": [{"key": "Set-Cookie", "value": "s"}], "body": "{\"access_token\": \"\u0074\\\"x\", \"b\": {{v}}}"}]}]}`,
+		`{"info": {"description": "Bearer abcdefgh12345678 Basic dXNlcjpwYXNz ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}, "item": []}`,
 	} {
 		f.Add([]byte(s))
 	}

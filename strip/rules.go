@@ -26,9 +26,17 @@ var credentialParams = map[string]map[string]bool{
 	"oauth2":   set("accessToken", "refreshToken", "clientSecret", "password"),
 }
 
-// secretHeaders are request headers that carry credentials whatever their
-// value looks like (lower case).
-var secretHeaders = set("authorization", "proxy-authorization", "cookie")
+// secretHeaders are headers that carry credentials whatever their value
+// looks like (lower case): Set-Cookie in saved responses.
+var secretHeaders = set("authorization", "proxy-authorization", "cookie", "set-cookie")
+
+// notSecretMembers look secret but, as JSON member names in API data, are
+// mostly not: Fastly's stats count "pass" (requests passed to the origin).
+var notSecretMembers = set("pass")
+
+// challengeHeaders are response headers whose "Basic realm=…" or "Bearer
+// error=…" is a challenge, not a credential.
+var challengeHeaders = set("www-authenticate", "proxy-authenticate")
 
 // secretQueryNames are URL query parameters that carry credentials beyond
 // the secret-looking names (lower case): Google-style key=, Azure SAS sig=,
@@ -97,10 +105,44 @@ var (
 	jwtShape    = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.`)
 	schemeShape = regexp.MustCompile(`(?i)^\s*(bearer|basic)\s+\S`)
 	pemShape    = regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----`)
-	// Well-known token formats: Postman API keys, GitHub, Slack, Stripe
-	// live keys, Google API keys.
-	tokenShape = regexp.MustCompile(`PMAK-[0-9a-f]{24}-[0-9a-f]{34}|\bgh[pousr]_[A-Za-z0-9]{36}|\bgithub_pat_[A-Za-z0-9_]{22,}|\bxox[abposr]-[A-Za-z0-9-]{10,}|\b[rs]k_live_[A-Za-z0-9]{16,}|\bAIza[0-9A-Za-z_-]{35}`)
+	tokenShape  = regexp.MustCompile(tokenPattern())
 )
+
+// tokenFormat is a well-known token format. hint is a fixed part that
+// finds candidates with strings.Index (the token starts back bytes before
+// it); word says the token starts a word.
+type tokenFormat struct {
+	hint     string
+	back     int
+	word     bool
+	pattern  string
+	anchored *regexp.Regexp
+}
+
+// tokenFormats: Postman API keys, GitHub, Slack, Stripe live keys, Google
+// API keys.
+var tokenFormats = []*tokenFormat{
+	{hint: "PMAK-", pattern: `PMAK-[0-9a-f]{24}-[0-9a-f]{34}`},
+	{hint: "gh", word: true, pattern: `gh[pousr]_[A-Za-z0-9]{36}`},
+	{hint: "github_pat_", word: true, pattern: `github_pat_[A-Za-z0-9_]{22,}`},
+	{hint: "xox", word: true, pattern: `xox[abposr]-[A-Za-z0-9-]{10,}`},
+	{hint: "k_live_", back: 1, word: true, pattern: `[rs]k_live_[A-Za-z0-9]{16,}`},
+	{hint: "AIza", word: true, pattern: `AIza[0-9A-Za-z_-]{35}`},
+}
+
+// tokenPattern is the formats as one pattern, for shape; it also compiles
+// each format anchored, for finding tokens in free text.
+func tokenPattern() string {
+	alts := make([]string, len(tokenFormats))
+	for i, f := range tokenFormats {
+		f.anchored = regexp.MustCompile(`^(?:` + f.pattern + `)`)
+		alts[i] = f.pattern
+		if f.word {
+			alts[i] = `\b` + f.pattern
+		}
+	}
+	return strings.Join(alts, "|")
+}
 
 // shape names the kind of credential s looks like, or "" when it looks like
 // none. Cheap substring tests go first: shape sees every header, query,
@@ -128,8 +170,8 @@ func hasSchemePrefix(s string) bool {
 }
 
 func mayBeToken(s string) bool {
-	for _, p := range []string{"PMAK-", "gh", "github_pat_", "xox", "_live_", "AIza"} {
-		if strings.Contains(s, p) {
+	for _, f := range tokenFormats {
+		if strings.Contains(s, f.hint) {
 			return true
 		}
 	}
@@ -144,6 +186,7 @@ const (
 	ruleHeader             // a credential header or a secret-looking name
 	ruleQuery              // a credential query parameter or a secret-looking name
 	ruleAlways             // every value is a secret (a variable typed "secret")
+	ruleMember             // a JSON member in free text: a credential header or a secret-looking name
 )
 
 type nameRule struct {
@@ -165,6 +208,8 @@ func (s *scanner) byName(name string, r rule) bool {
 			secret = secretHeader(name)
 		case ruleQuery:
 			secret = secretQuery(name)
+		case ruleMember:
+			secret = secretHeader(name) && !notSecretMembers[strings.ToLower(name)]
 		default:
 			secret = config.LooksSecret(name)
 		}

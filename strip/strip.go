@@ -18,9 +18,9 @@ type Options struct {
 	// _postman_exported_using and info._exporter_id.
 	Normalize bool
 	// Allow silences a finding whose JSON path equals an entry or lies
-	// under it ("item[2].request.auth"), or whose variable, parameter or
-	// header name equals an entry ("demo_password"; header names ignore
-	// case).
+	// under it ("item[2].request.auth"), or whose variable, parameter,
+	// header, cookie or body member name equals an entry ("demo_password";
+	// header names ignore case).
 	Allow []string
 }
 
@@ -29,15 +29,16 @@ type Options struct {
 // Kind, Key and Pos, never Value.
 type Finding struct {
 	Path  string              // JSON path of the value, e.g. item[0].request.auth.bearer[0].value
-	Kind  string              // what it is, e.g. "oauth2 clientSecret", "Authorization header", "variable token (JWT)"
-	Key   string              // the variable, parameter or header name; the member name for noise
-	Pos   collection.Position // line and column of the value (inside the string for URL and header strings)
-	Value gjson.Result        // the JSON value holding the secret (the whole string for a URL or header string)
+	Kind  string              // what it is, e.g. "oauth2 clientSecret", "Authorization header", "variable token (JWT)", "JWT in script"
+	Key   string              // the variable, parameter, header or body member name ("" for a shape in free text); the member name for noise
+	Pos   collection.Position // line and column of the value (inside the string for URL and header strings and free text)
+	Value gjson.Result        // the JSON value holding the secret (the whole string for a URL or header string or free text)
 	Noise bool                // export noise removed by Normalize, not a secret
 
 	// The bytes of the document body this finding removes or replaces.
 	start, end int
 	text       string
+	more       [][2]int // further bytes it removes: a private key's other lines
 }
 
 // Result is what Scan found and the file with those values blanked.
@@ -167,28 +168,64 @@ func (s *scanner) collection(root gjson.Result) {
 	top := collection.Fields(root)
 	s.auth(top["auth"], "auth")
 	s.variables(top["variable"], "variable")
+	s.events(top["event"], "event")
+	if d, ok := collection.Field(top["info"], "description"); ok {
+		s.description(d, pathOf("info.description", ""))
+	}
 	collection.Walk(s.doc, func(it *collection.Item) error {
 		s.variables(it.Fields["variable"], it.Path+".variable")
+		if ev, ok := it.Fields["event"]; ok {
+			s.events(ev, it.Path+".event")
+		}
+		if d, ok := it.Fields["description"]; ok {
+			s.description(d, pathOf(it.Path, ".description"))
+		}
 		if it.Folder {
 			s.auth(it.Auth, it.AuthPath)
 			return nil
 		}
 		s.request(it.Request, it.Path+".request")
-		responses := it.Fields["response"]
-		if !responses.IsArray() {
-			return nil
+		if responses := it.Fields["response"]; responses.IsArray() {
+			s.responses(responses, it.Path+".response")
 		}
-		i := 0
-		responses.ForEach(func(_, r gjson.Result) bool {
-			if r.IsObject() {
-				if or, ok := collection.Field(r, "originalRequest"); ok {
-					s.request(or, index(it.Path+".response", i)+".originalRequest")
-				}
-			}
-			i++
-			return true
-		})
 		return nil
+	})
+}
+
+// responses scans saved examples: the original request, the response's
+// headers and cookies, and its body (a token endpoint's response saved as
+// an example holds the tokens it issued).
+func (s *scanner) responses(list gjson.Result, path string) {
+	i := 0
+	list.ForEach(func(_, r gjson.Result) bool {
+		if r.IsObject() {
+			p := index(path, i)
+			r.ForEach(func(k, v gjson.Result) bool {
+				switch k.Str {
+				case "originalRequest":
+					s.request(v, p+".originalRequest")
+				case "header":
+					s.headers(v, p+".header", true)
+				case "cookie":
+					s.cookies(v, p+".cookie")
+				case "body":
+					s.freeText(v, pathOf(p, ".body"), "response body", true)
+				}
+				return true
+			})
+		}
+		i++
+		return true
+	})
+}
+
+// cookies blanks the values of a saved response's cookies, as Set-Cookie.
+func (s *scanner) cookies(list gjson.Result, path string) {
+	entries(list, func(e entry) {
+		name := e.key.String()
+		if t, ok := text(e.value); ok && literal(t) {
+			s.blank(e.value, index(path, e.i)+".value", name, "response cookie "+name, false)
+		}
 	})
 }
 
@@ -203,9 +240,12 @@ func (s *scanner) request(req gjson.Result, path string) {
 	}
 	f := collection.Fields(req)
 	s.auth(f["auth"], path+".auth")
-	s.headers(f["header"], path+".header")
+	s.headers(f["header"], path+".header", false)
 	s.url(f["url"], path+".url")
 	s.body(f["body"], path+".body")
+	if d, ok := f["description"]; ok {
+		s.description(d, pathOf(path, ".description"))
+	}
 }
 
 // auth scans an auth block's credential parameters, for every type it
@@ -252,8 +292,8 @@ func (s *scanner) auth(a gjson.Result, path string) {
 // entry is one {"key": …, "value": …} element of a header, query, body
 // or variable list.
 type entry struct {
-	i                   int // index in the list
-	key, value, id, typ gjson.Result
+	i                         int // index in the list
+	key, value, id, typ, desc gjson.Result
 }
 
 // entries calls fn for each object element of a list, reading only the
@@ -277,6 +317,8 @@ func entries(list gjson.Result, fn func(e entry)) {
 					e.id = v
 				case "type":
 					e.typ = v
+				case "description":
+					e.desc = v
 				}
 				return true
 			})
@@ -287,23 +329,37 @@ func entries(list gjson.Result, fn func(e entry)) {
 	})
 }
 
-func (s *scanner) headers(h gjson.Result, path string) {
+// headers scans a request's headers, or a saved response's (response).
+func (s *scanner) headers(h gjson.Result, path string, response bool) {
+	label := " header"
+	if response {
+		label = " response header"
+	}
 	if h.Type == gjson.String {
-		s.headerString(h, path)
+		s.headerString(h, path, label)
 		return
 	}
 	entries(h, func(e entry) {
 		name := e.key.String()
-		if t, ok := text(e.value); ok {
+		if t, ok := text(e.value); ok && !(response && challengeHeaders[strings.ToLower(strings.TrimSpace(name))]) {
 			if why, secret := s.classify(name, t, ruleHeader); secret {
-				s.blank(e.value, index(path, e.i)+".value", name, strings.TrimSpace(name)+" header"+why, true)
+				s.blank(e.value, index(path, e.i)+".value", name, strings.TrimSpace(name)+label+why, true)
 			}
 		}
+		s.entryDescription(e, path, "")
 	})
 }
 
+// entryDescription scans the description of a header, parameter, field or
+// variable.
+func (s *scanner) entryDescription(e entry, base, member string) {
+	if e.desc.Exists() {
+		s.description(e.desc, entryPath(base, member, e.i, ".description"))
+	}
+}
+
 // headerString scans headers written as one string, "Name: value" per line.
-func (s *scanner) headerString(h gjson.Result, path string) {
+func (s *scanner) headerString(h gjson.Result, path, label string) {
 	t := decodeText(h.Raw)
 	var parts []part
 	for at := 0; at < len(t.text); {
@@ -316,14 +372,15 @@ func (s *scanner) headerString(h gjson.Result, path string) {
 		line := t.text[at:end]
 		if colon := strings.IndexByte(line, ':'); colon > 0 {
 			name := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line[:colon]), "//"))
+			challenge := label != " header" && challengeHeaders[strings.ToLower(name)]
 			from := at + colon + 1
 			for from < end && (t.text[from] == ' ' || t.text[from] == '\t') {
 				from++
 			}
 			to := at + len(strings.TrimRight(line, " \t\r"))
-			if to > from {
+			if to > from && !challenge {
 				if why, secret := s.classify(name, t.text[from:to], ruleHeader); secret {
-					parts = append(parts, part{from, to, name, name + " header" + why})
+					parts = append(parts, part{from, to, name, name + label + why})
 				}
 			}
 		}
@@ -350,7 +407,9 @@ func (s *scanner) url(u gjson.Result, path string) {
 				s.blank(e.value, index(path+".query", e.i)+".value", name, "query parameter "+name+why, false)
 			}
 		}
+		s.entryDescription(e, path, ".query")
 	})
+	entries(f["variable"], func(e entry) { s.entryDescription(e, path, ".variable") })
 }
 
 // rawURL blanks credential values in a URL string's query, keeping every
@@ -397,15 +456,17 @@ func unescapeQuery(s string) string {
 	return s
 }
 
-// body scans urlencoded and form-data fields, whichever mode is selected:
-// Postman keeps the fields of the other modes in the file too.
+// body scans urlencoded and form-data fields, raw and GraphQL bodies,
+// whichever mode is selected: Postman keeps the other modes' bodies in
+// the file too.
 func (s *scanner) body(b gjson.Result, path string) {
 	if !b.IsObject() {
 		return
 	}
 	f := collection.Fields(b)
-	for _, m := range []struct{ member, label string }{{"urlencoded", "urlencoded field "}, {"formdata", "form-data field "}} {
+	for _, m := range []struct{ member, dot, label string }{{"urlencoded", ".urlencoded", "urlencoded field "}, {"formdata", ".formdata", "form-data field "}} {
 		entries(f[m.member], func(e entry) {
+			s.entryDescription(e, path, m.dot)
 			if e.typ.String() == "file" {
 				return // a file upload: its value is a path, not the content
 			}
@@ -417,12 +478,24 @@ func (s *scanner) body(b gjson.Result, path string) {
 			}
 		})
 	}
+	if raw, ok := f["raw"]; ok {
+		s.freeText(raw, pathOf(path, ".raw"), "raw body", true)
+	}
+	if g := f["graphql"]; g.IsObject() {
+		if q, ok := collection.Field(g, "query"); ok {
+			s.freeText(q, pathOf(path, ".graphql.query"), "GraphQL query", false)
+		}
+		if v, ok := collection.Field(g, "variables"); ok {
+			s.freeText(v, pathOf(path, ".graphql.variables"), "GraphQL variables", true)
+		}
+	}
 }
 
 // variables scans a variable list: an environment's or globals' values,
 // a collection's, folder's or request's variables.
 func (s *scanner) variables(list gjson.Result, base string) {
 	entries(list, func(e entry) {
+		s.entryDescription(e, base, "")
 		k := e.key
 		if !k.Exists() {
 			k = e.id // v2.0 variables may be named by id

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -126,13 +127,28 @@ func checkStrip(t *testing.T, name string, in []byte, opts Options) Result {
 // splice applies the findings' own claims to the input: what the output
 // must be if Scan changed those bytes and no others.
 func splice(doc *collection.Document, fs []Finding) []byte {
+	type edit struct {
+		start, end int
+		text       string
+	}
+	var edits []edit
+	for _, f := range fs {
+		edits = append(edits, edit{f.start, f.end, f.text})
+		for _, r := range f.more {
+			edits = append(edits, edit{r[0], r[1], ""})
+		}
+	}
+	sort.Slice(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
 	body := doc.Body()
 	out := append([]byte{}, doc.Bytes()[:len(doc.Bytes())-len(body)]...) // the BOM
 	last := 0
-	for _, f := range fs {
-		out = append(out, body[last:f.start]...)
-		out = append(out, f.text...)
-		last = f.end
+	for _, e := range edits {
+		if e.start < last {
+			return nil // overlapping claims: never the output
+		}
+		out = append(out, body[last:e.start]...)
+		out = append(out, e.text...)
+		last = e.end
 	}
 	return append(out, body[last:]...)
 }
@@ -215,7 +231,7 @@ func TestShape(t *testing.T) {
 }
 
 func TestNames(t *testing.T) {
-	for _, name := range []string{"Authorization", "authorization", "Proxy-Authorization", "Cookie", "X-API-Key", "api-key", "X-Auth-Token", "Ocp-Apim-Subscription-Key", " Authorization "} {
+	for _, name := range []string{"Authorization", "authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-API-Key", "api-key", "X-Auth-Token", "Ocp-Apim-Subscription-Key", " Authorization "} {
 		if !secretHeader(name) {
 			t.Errorf("header %q should be secret", name)
 		}
@@ -272,7 +288,7 @@ func TestPositions(t *testing.T) {
 			[]string{"values[0].value"}},
 		{"file form field skipped", `{` + v21 + `, "item": [{"request": {"body": {"mode": "formdata", "formdata": [{"key": "password", "type": "file", "src": "p.txt", "value": "x"}]}}}]}`,
 			`{` + v21 + `, "item": [{"request": {"body": {"mode": "formdata", "formdata": [{"key": "password", "type": "file", "src": "p.txt", "value": "x"}]}}}]}`, nil},
-		{"description and scripts untouched", `{` + v21 + `, "item": [{"request": {"description": "password=abc"}, "event": [{"script": {"exec": ["pm.environment.set('token', 'abc')"]}}]}]}`,
+		{"ordinary words in descriptions and scripts stay", `{` + v21 + `, "item": [{"request": {"description": "password=abc"}, "event": [{"script": {"exec": ["pm.environment.set('token', 'abc')"]}}]}]}`,
 			`{` + v21 + `, "item": [{"request": {"description": "password=abc"}, "event": [{"script": {"exec": ["pm.environment.set('token', 'abc')"]}}]}]}`, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

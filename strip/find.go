@@ -1,0 +1,483 @@
+package strip
+
+import (
+	"encoding/base64"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// found is a secret in a free text (a script, a description, a raw body,
+// a saved response's body): the byte ranges of the decoded text to cut (a
+// PEM key's body is several), what it is, and the member or field name
+// that made it a secret ("" for a shape).
+type found struct {
+	ranges [][2]int
+	kind   string
+	key    string
+	rank   int // when two overlap, the lower rank names the finding
+}
+
+const (
+	rankName   = iota // a JSON member or form field with a secret-looking name
+	rankKey           // a PEM private key
+	rankToken         // a JWT or a known token format
+	rankScheme        // a credential after Bearer or Basic
+)
+
+// find returns the secrets in text: strong token shapes (JWT, known token
+// formats, PEM private keys, literal Bearer and Basic credentials) and,
+// with members, the string values of JSON members and form fields with
+// secret-looking names. It never returns a {{variable}} reference's bytes.
+// Each part is a strings.Index scan: most free text holds none.
+func (s *scanner) find(text string, members bool) []found {
+	var out []found
+	if members {
+		out = s.jsonMembers(text, out)
+		out = s.formFields(text, out)
+	}
+	out = privateKeys(text, out)
+	out = tokens(text, out)
+	out = schemeCredentials(text, out)
+	return out
+}
+
+// tokenByte reports whether c can be part of a JWT or a known token format.
+func tokenByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-'
+}
+
+func wordByte(c byte) bool { return tokenByte(c) && c != '-' }
+
+// wordStart reports whether a word starts at text[i]; after a backslash
+// escape (a JavaScript "\n" in a script line) it does too.
+func wordStart(text string, i int) bool {
+	return i == 0 || !wordByte(text[i-1]) || i > 1 && text[i-2] == '\\'
+}
+
+func tokenRun(text string, i int) int {
+	n := 0
+	for i+n < len(text) && tokenByte(text[i+n]) {
+		n++
+	}
+	return n
+}
+
+// tokens finds JWTs and known token formats. A match is widened to the
+// whole run of token characters around it, so no token character is left
+// to form a new token with what follows (a second strip finds nothing).
+func tokens(text string, out []found) []found {
+	for at := 0; ; {
+		i := strings.Index(text[at:], "eyJ")
+		if i < 0 {
+			break
+		}
+		i += at
+		// An eyJ inside the same run would fail where this one does: skip
+		// the run, or a long run of them takes quadratic time.
+		at = i + 3 + tokenRun(text, i+3)
+		if end := jwtEnd(text, i); end > 0 {
+			out = append(out, tokenAt(text, i, end, "JWT"))
+			at = end
+		}
+	}
+	for _, f := range tokenFormats {
+		for at := 0; ; {
+			i := strings.Index(text[at:], f.hint)
+			if i < 0 {
+				break
+			}
+			i += at
+			at = i + 1
+			start := i - f.back
+			if start < 0 || f.word && !wordStart(text, start) {
+				continue
+			}
+			if loc := f.anchored.FindStringIndex(text[start:]); loc != nil {
+				out = append(out, tokenAt(text, start, start+loc[1], "API token"))
+				at = start + loc[1]
+			}
+		}
+	}
+	return out
+}
+
+// jwtEnd returns where the JWT starting at text[i] ("eyJ") ends, or 0: the
+// same shape as jwtShape, with the signature and any further JWE parts.
+func jwtEnd(text string, i int) int {
+	j := i + 3
+	for range 2 { // header and payload
+		n := tokenRun(text, j)
+		if n < 8 {
+			return 0
+		}
+		j += n
+		if j >= len(text) || text[j] != '.' {
+			return 0
+		}
+		j++
+	}
+	j += tokenRun(text, j)
+	for j+1 < len(text) && text[j] == '.' && tokenByte(text[j+1]) {
+		j++
+		j += tokenRun(text, j)
+	}
+	return j
+}
+
+// tokenAt widens [from, to) to the run of token characters around it,
+// keeping a character that a backslash escapes ("\neyJ…" keeps the n).
+func tokenAt(text string, from, to int, kind string) found {
+	for from > 0 && tokenByte(text[from-1]) && !(from > 1 && text[from-2] == '\\') {
+		from--
+	}
+	to += tokenRun(text, to)
+	return found{ranges: [][2]int{{from, to}}, kind: kind, rank: rankToken}
+}
+
+var (
+	pemBegin = regexp.MustCompile(`^-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----`)
+	pemEnd   = regexp.MustCompile(`^-----END [A-Z0-9 ]*PRIVATE KEY-----`)
+)
+
+// privateKeys finds PEM private keys that have both markers (across lines,
+// in a script's exec lines joined). It cuts the key material only, between
+// the markers: runs of base64 of 16 characters or more, or ending in
+// padding, or continuing a cut run on the next line (a short last line).
+// Markers, line breaks, backslash escapes ("\n" in a JavaScript string),
+// quotes and "+" stay, so a script still parses.
+func privateKeys(text string, out []found) []found {
+	for at := 0; ; {
+		i := strings.Index(text[at:], "-----BEGIN ")
+		if i < 0 {
+			return out
+		}
+		i += at
+		at = i + 1
+		loc := pemBegin.FindStringIndex(text[i:])
+		if loc == nil {
+			continue
+		}
+		body := i + loc[1]
+		end := -1
+		for e := body; ; e++ {
+			k := strings.Index(text[e:], "-----END ")
+			if k < 0 {
+				break
+			}
+			if e += k; pemEnd.MatchString(text[e:]) {
+				end = e
+				break
+			}
+		}
+		if end < 0 {
+			return out // no END marker: nothing to bound the key by
+		}
+		if rs := keyRuns(text, body, end); len(rs) > 0 {
+			out = append(out, found{ranges: rs, kind: "private key", rank: rankKey})
+		}
+		at = end + 1
+	}
+}
+
+func base64Byte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '+' || c == '/' || c == '='
+}
+
+func keyRuns(text string, from, to int) [][2]int {
+	var rs [][2]int
+	for j := from; j < to; {
+		switch c := text[j]; {
+		case c == '\\':
+			j += 2 // an escape: "\n" is a line break, not key material
+		case base64Byte(c):
+			k := j
+			for k < to && base64Byte(text[k]) {
+				k++
+			}
+			next := len(rs) > 0 && lineBreaks(text[rs[len(rs)-1][1]:j])
+			if k-j >= 16 || k-j >= 2 && (text[k-1] == '=' || next) {
+				rs = append(rs, [2]int{j, k})
+			}
+			j = k
+		default:
+			j++
+		}
+	}
+	return rs
+}
+
+// lineBreaks reports whether s is one line break: "\n", "\r\n", or
+// those escaped ("\\n").
+func lineBreaks(s string) bool {
+	switch s {
+	case "\n", "\r\n", `\n`, `\r\n`:
+		return true
+	}
+	return false
+}
+
+// credByte reports whether c can be part of a Bearer or Basic credential
+// (RFC 6750 token68, with = anywhere so a second strip finds nothing).
+func credByte(c byte) bool {
+	return tokenByte(c) || c == '.' || c == '~' || c == '+' || c == '/' || c == '='
+}
+
+// schemeCredentials finds "Bearer X" and "Basic X" with a literal
+// credential X and cuts X, keeping the word and the space. To keep
+// ordinary words ("Bearer tokens", "Basic auth", "Bearer YOUR_TOKEN"), a
+// Bearer credential has 16 characters or more with letters and digits, and
+// a Basic credential is base64 of printable "user:password".
+func schemeCredentials(text string, out []found) []found {
+	for _, w := range []string{"earer", "EARER", "asic", "ASIC"} {
+		for at := 0; ; {
+			i := strings.Index(text[at:], w)
+			if i < 0 {
+				break
+			}
+			i += at
+			at = i + len(w)
+			start := i - 1
+			if start < 0 || text[start]|0x20 != 'b' || !wordStart(text, start) {
+				continue
+			}
+			j := i + len(w)
+			if j >= len(text) || text[j] != ' ' && text[j] != '\t' {
+				continue
+			}
+			j++
+			k := j
+			for k < len(text) && credByte(text[k]) {
+				k++
+			}
+			bearer := w[0]|0x20 == 'e'
+			if bearer && bearerCredential(text[j:k]) || !bearer && basicCredential(text[j:k]) {
+				kind := "Basic credential"
+				if bearer {
+					kind = "Bearer credential"
+				}
+				out = append(out, found{ranges: [][2]int{{j, k}}, kind: kind, rank: rankScheme})
+				at = k
+			}
+		}
+	}
+	return out
+}
+
+func bearerCredential(c string) bool {
+	if len(c) < 16 {
+		return false
+	}
+	letter, digit := false, false
+	for i := 0; i < len(c); i++ {
+		switch b := c[i]; {
+		case '0' <= b && b <= '9':
+			digit = true
+		case 'a' <= b|0x20 && b|0x20 <= 'z':
+			letter = true
+		}
+	}
+	return letter && digit
+}
+
+func basicCredential(c string) bool {
+	enc := base64.StdEncoding
+	if !strings.HasSuffix(c, "=") && len(c)%4 != 0 {
+		enc = base64.RawStdEncoding
+	}
+	d, err := enc.DecodeString(c)
+	if err != nil || len(d) < 3 {
+		return false
+	}
+	colon := false
+	for _, b := range d {
+		if b < 0x20 || b > 0x7e {
+			return false
+		}
+		colon = colon || b == ':'
+	}
+	return colon
+}
+
+// jsonMembers finds the string values of members with secret-looking
+// names in a text that looks like JSON (a token endpoint's response,
+// {"access_token": "…"}). It reads string tokens only, so a body holding
+// {{variables}} outside strings, or comments, still scans. Only the value's
+// characters are cut: "access_token": "".
+func (s *scanner) jsonMembers(text string, out []found) []found {
+	i := skipSpace(text, 0)
+	if i == len(text) || text[i] != '{' && text[i] != '[' {
+		return out
+	}
+	for {
+		q := strings.IndexByte(text[i:], '"')
+		if q < 0 {
+			return out
+		}
+		ks := i + q
+		ke := stringEnd(text, ks)
+		if ke < 0 {
+			return out
+		}
+		j := skipSpace(text, ke)
+		if j == len(text) || text[j] != ':' {
+			i = ke
+			continue
+		}
+		j = skipSpace(text, j+1)
+		if j == len(text) || text[j] != '"' {
+			i = j
+			continue
+		}
+		ve := stringEnd(text, j)
+		if ve < 0 {
+			return out
+		}
+		if name := decodeText(text[ks:ke]).text; s.byName(name, ruleMember) && literal(decodeText(text[j:ve]).text) {
+			if rs := literalRanges(text, j+1, ve-1); len(rs) > 0 {
+				out = append(out, found{ranges: rs, kind: name, key: name, rank: rankName})
+			}
+		}
+		i = ve
+	}
+}
+
+func skipSpace(text string, i int) int {
+	for i < len(text) && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// stringEnd returns the index after the JSON string starting at text[i],
+// or -1 when it does not end.
+func stringEnd(text string, i int) int {
+	for j := i + 1; j < len(text); {
+		k := strings.IndexAny(text[j:], `"\`)
+		if k < 0 {
+			return -1
+		}
+		j += k
+		if text[j] == '"' {
+			return j + 1
+		}
+		j += 2
+	}
+	return -1
+}
+
+// formFields finds the values of fields with secret-looking names in a
+// text that looks like an application/x-www-form-urlencoded body
+// (grant_type=password&client_secret=…), or a token endpoint's response in
+// that form (access_token=…&token_type=bearer).
+func (s *scanner) formFields(text string, out []found) []found {
+	t := strings.TrimRight(text, "\r\n")
+	if t == "" || t[0] == '{' || t[0] == '[' || strings.IndexByte(t, '=') < 0 || strings.ContainsAny(t, " \t\r\n\"<>") {
+		return out
+	}
+	for at := 0; at < len(t); {
+		stop := len(t)
+		if amp := strings.IndexByte(t[at:], '&'); amp >= 0 {
+			stop = at + amp
+		}
+		if eq := strings.IndexByte(t[at:stop], '='); eq > 0 {
+			name, from := unescapeQuery(t[at:at+eq]), at+eq+1
+			if s.byName(name, ruleName) && literal(unescapeQuery(t[from:stop])) {
+				if rs := literalRanges(t, from, stop); len(rs) > 0 {
+					out = append(out, found{ranges: rs, kind: name, key: name, rank: rankName})
+				}
+			}
+		}
+		at = stop + 1
+	}
+	return out
+}
+
+var oneReference = regexp.MustCompile(`\{\{[^{}]*\}\}`)
+
+// literalRanges returns text[from:to] without its {{variable}} references,
+// as ranges: "{{user}}-fixed" loses "-fixed" only.
+func literalRanges(text string, from, to int) [][2]int {
+	var rs [][2]int
+	if !strings.Contains(text[from:to], "{{") {
+		if to > from {
+			rs = append(rs, [2]int{from, to})
+		}
+		return rs
+	}
+	last := from
+	for _, m := range oneReference.FindAllStringIndex(text[from:to], -1) {
+		if from+m[0] > last {
+			rs = append(rs, [2]int{last, from + m[0]})
+		}
+		last = from + m[1]
+	}
+	if to > last {
+		rs = append(rs, [2]int{last, to})
+	}
+	return rs
+}
+
+// resolve merges secrets whose ranges overlap into one (a JWT inside an
+// access_token member is one finding, named by the member), and returns
+// them in text order, each with sorted, disjoint ranges.
+func resolve(fs []found) []found {
+	if len(fs) == 0 {
+		return fs
+	}
+	type owned struct {
+		r  [2]int
+		id int
+	}
+	var all []owned
+	for id, f := range fs {
+		for _, r := range f.ranges {
+			all = append(all, owned{r, id})
+		}
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].r[0] < all[j].r[0] })
+	parent := make([]int, len(fs))
+	for i := range parent {
+		parent[i] = i
+	}
+	root := func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	end, owner := -1, -1
+	for _, o := range all {
+		if o.r[0] < end {
+			parent[root(o.id)] = root(owner)
+		}
+		if o.r[1] > end {
+			end, owner = o.r[1], o.id
+		}
+	}
+	groups := map[int]*found{}
+	var order []int
+	for _, o := range all {
+		g := root(o.id)
+		f := groups[g]
+		if f == nil {
+			f = &found{rank: 1 << 30}
+			groups[g] = f
+			order = append(order, g)
+		}
+		if n := len(f.ranges); n > 0 && o.r[0] <= f.ranges[n-1][1] {
+			f.ranges[n-1][1] = max(f.ranges[n-1][1], o.r[1])
+		} else {
+			f.ranges = append(f.ranges, o.r)
+		}
+		if w := fs[o.id]; w.rank < f.rank {
+			f.rank, f.kind, f.key = w.rank, w.kind, w.key
+		}
+	}
+	out := make([]found, len(order))
+	for i, g := range order {
+		out[i] = *groups[g]
+	}
+	return out
+}

@@ -1,0 +1,358 @@
+package strip
+
+import (
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/pmprep/pmprep/collection"
+	"github.com/tidwall/gjson"
+)
+
+const (
+	testJWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYWtlIn0.c2lnbmF0dXJl"
+	testPEM = `-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nAB==\n-----END PRIVATE KEY-----`
+)
+
+var testGitHub = "ghp_" + strings.Repeat("aB3", 12)
+
+// TestFind: what find cuts out of one free text (a decoded string), what
+// it names it, and what it leaves; a second look finds nothing.
+func TestFind(t *testing.T) {
+	for _, tc := range []struct {
+		name, in, want string
+		members        bool
+		kinds          []string
+	}{
+		{"JWT in code", `const t = "` + testJWT + `";`, `const t = "";`, false, []string{"JWT"}},
+		{"JWT after a JavaScript escape", `"a\n` + testJWT + `"`, `"a\n"`, false, []string{"JWT"}},
+		{"JWT without signature", "t=eyJhbGciOiJub25lIn0.eyJzdWIiOiIxMjM0In0. ok", "t= ok", false, []string{"JWT"}},
+		{"GitHub", "token: " + testGitHub + ".", "token: .", false, []string{"API token"}},
+		{"Postman", "key PMAK-0123456789abcdef01234567-0123456789abcdef0123456789abcdef01", "key ", false, []string{"API token"}},
+		{"Slack", "'xoxb-1234567890-abcdef'", "''", false, []string{"API token"}},
+		{"Stripe", "sk_live_" + strings.Repeat("Z9", 10), "", false, []string{"API token"}},
+		{"Google", "?key=AIza" + strings.Repeat("B", 35) + "&q=1", "?key=&q=1", false, []string{"API token"}},
+		{"a token run is cut whole", "x " + testGitHub + "trailing_more-chars y", "x  y", false, []string{"API token"}},
+		{"Bearer literal", "Authorization: Bearer abcdef0123456789abcdef", "Authorization: Bearer ", false, []string{"Bearer credential"}},
+		{"Bearer JWT", "-H 'Authorization: Bearer " + testJWT + "'", "-H 'Authorization: Bearer '", false, []string{"JWT"}},
+		{"Basic literal", "Basic dXNlcjpwYXNzd29yZA== works", "Basic  works", false, []string{"Basic credential"}},
+		{"PEM in a JavaScript string", `k = "` + testPEM + `";`, `k = "-----BEGIN PRIVATE KEY-----\n\n\n-----END PRIVATE KEY-----";`, false, []string{"private key"}},
+		{"PEM with line breaks", "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBnVJk5\nQUJD\n-----END EC PRIVATE KEY-----\n",
+			"-----BEGIN EC PRIVATE KEY-----\n\n\n-----END EC PRIVATE KEY-----\n", false, []string{"private key"}},
+		{"PEM in JavaScript lines", `"-----BEGIN PRIVATE KEY-----\n" +` + "\n" + `"MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n" +` + "\n" + `"QUJD\n" +` + "\n" + `"-----END PRIVATE KEY-----"`,
+			`"-----BEGIN PRIVATE KEY-----\n" +` + "\n" + `"\n" +` + "\n" + `"QUJD\n" +` + "\n" + `"-----END PRIVATE KEY-----"`, false, []string{"private key"}},
+		{"two secrets", testJWT + " and " + testGitHub, " and ", false, []string{"JWT", "API token"}},
+
+		{"reference", "Authorization: Bearer {{token}}", "Authorization: Bearer {{token}}", false, nil},
+		{"JavaScript concatenation", `value: 'Bearer ' + pm.environment.get("access_token")`, `value: 'Bearer ' + pm.environment.get("access_token")`, false, nil},
+		{"prose", "Send a Bearer token, or use Basic authentication; Bearer YOUR_ACCESS_TOKEN; Basic auth; bearer tokens expire.",
+			"Send a Bearer token, or use Basic authentication; Bearer YOUR_ACCESS_TOKEN; Basic auth; bearer tokens expire.", false, nil},
+		{"prefixes alone", "a JWT starts with eyJ, GitHub tokens with ghp_, Stripe's with sk_live_", "a JWT starts with eyJ, GitHub tokens with ghp_, Stripe's with sk_live_", false, nil},
+		{"test key", "sk_test_" + strings.Repeat("Z", 24), "sk_test_" + strings.Repeat("Z", 24), false, nil},
+		{"public key", "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIB\n-----END PUBLIC KEY-----",
+			"-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIB\n-----END PUBLIC KEY-----", false, nil},
+		{"key built from variables", `"-----BEGIN PRIVATE KEY-----\n" + pm.environment.get("key") + "\n-----END PRIVATE KEY-----"`,
+			`"-----BEGIN PRIVATE KEY-----\n" + pm.environment.get("key") + "\n-----END PRIVATE KEY-----"`, false, nil},
+
+		{"token response", `{"access_token":"abc","token_type":"Bearer","expires_in":3600,"refresh_token":"r\"q","id_token":"` + testJWT + `","scope":"read"}`,
+			`{"access_token":"","token_type":"Bearer","expires_in":3600,"refresh_token":"","id_token":"","scope":"read"}`, true, []string{"access_token", "refresh_token", "id_token"}},
+		{"nested, spaced, escaped", "[{\"user\": {\"password\" : \"hunter2\", \"pass\\u0077ord\": \"x\\u0079z\"}}]", `[{"user": {"password" : "", "pass\u0077ord": ""}}]`, true, []string{"password", "password"}},
+		{"references kept", `{"password": "{{pw}}", "client_secret": "{{a}}-{{b}}", "api_key": "{{prefix}}-literal"}`,
+			`{"password": "{{pw}}", "client_secret": "{{a}}-{{b}}", "api_key": "{{prefix}}"}`, true, []string{"api_key"}},
+		{"variables outside strings", `{"id": {{id}}, "password": "p4ss"}`, `{"id": {{id}}, "password": ""}`, true, []string{"password"}},
+		{"names that are not secrets", `{"token_type": "Bearer", "max_tokens": "100", "pass": "4212", "password_policy": "strict", "next_token": "abc", "key": "k"}`,
+			`{"token_type": "Bearer", "max_tokens": "100", "pass": "4212", "password_policy": "strict", "next_token": "abc", "key": "k"}`, true, nil},
+		{"form body", "grant_type=password&username=u&password=p%40ss&client_secret=s&scope=a+b", "grant_type=password&username=u&password=&client_secret=&scope=a+b", true, []string{"password", "client_secret"}},
+		{"form response", "access_token=gho_x&token_type=bearer\n", "access_token=&token_type=bearer\n", true, []string{"access_token"}},
+		{"not a form", "password = hunter2 is a bad idea", "password = hunter2 is a bad idea", true, nil},
+		{"members only where asked", `{"password":"x"}`, `{"password":"x"}`, false, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := &scanner{names: map[nameRule]bool{}}
+			fs, _ := s.settle(tc.in, tc.members, func(found) bool { return false })
+			got, _ := without(tc.in, fs)
+			if got != tc.want {
+				t.Errorf("got  %q\nwant %q", got, tc.want)
+			}
+			var kinds []string
+			for _, f := range fs {
+				kinds = append(kinds, f.kind)
+			}
+			if diff := cmp.Diff(tc.kinds, kinds); diff != "" {
+				t.Errorf("kinds (-want +got):\n%s", diff)
+			}
+			if again := s.find(got, tc.members); len(again) > 0 {
+				t.Errorf("a second look finds %+v", again)
+			}
+		})
+	}
+}
+
+// TestFindShapesAgree: what find calls a JWT or an API token, shape (the
+// rule at structured positions) does too.
+func TestFindShapesAgree(t *testing.T) {
+	for _, tok := range []string{testJWT, testGitHub, "xoxp-1234567890-abc", "AIza" + strings.Repeat("-", 35), "rk_live_" + strings.Repeat("1", 16),
+		"github_pat_" + strings.Repeat("x", 22), "PMAK-0123456789abcdef01234567-0123456789abcdef0123456789abcdef01"} {
+		fs := tokens(tok, nil)
+		if len(fs) != 1 || fs[0].ranges[0] != [2]int{0, len(tok)} {
+			t.Errorf("tokens(%.12q…) = %+v", tok, fs)
+		}
+		if sh := shape(tok); sh != "JWT" && sh != "API token" {
+			t.Errorf("shape(%.12q…) = %q", tok, sh)
+		}
+	}
+}
+
+// TestFindSettles strings together pieces of secrets, keys and syntax at
+// random: whatever find cuts, nothing it would find is left, the ranges
+// are sorted and disjoint, and no {{reference}} is cut.
+func TestFindSettles(t *testing.T) {
+	pieces := []string{"eyJhbGciOiJIUzI1NiJ9", ".", "eyJzdWIiOiIxIn0", testGitHub, "xoxb-", "Bearer ", "Basic ", "dXNlcjpwYXNz",
+		"abc123def456ghi789", "-----BEGIN PRIVATE KEY-----", "-----END PRIVATE KEY-----", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", `\n`, "\n",
+		`"`, "{{x}}", "{", "}", ":", "=", "&", "access_token", "password", " ", "_", "-", "AIza" + strings.Repeat("B", 35),
+		"sk_live_" + strings.Repeat("Z", 20), `\`, "PMAK-0123456789abcdef01234567-0123456789abcdef0123456789abcdef01", "==", "[", ","}
+	s := &scanner{names: map[nameRule]bool{}}
+	rng := rand.New(rand.NewPCG(*seed, 1))
+	for range 50000 {
+		var b strings.Builder
+		if rng.IntN(2) == 0 {
+			b.WriteString("{")
+		}
+		for range 1 + rng.IntN(12) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		text, members := b.String(), rng.IntN(2) == 0
+		fs, _ := s.settle(text, members, func(found) bool { return false })
+		rest, _ := without(text, fs)
+		if again := s.find(rest, members); len(again) > 0 {
+			t.Fatalf("%q (members %v) -> %q, found again: %+v (seed %d)", text, members, rest, again, *seed)
+		}
+		if strings.Count(rest, "{{x}}") != strings.Count(text, "{{x}}") {
+			t.Fatalf("%q -> %q: a reference was cut (seed %d)", text, rest, *seed)
+		}
+		for _, f := range fs {
+			for i, r := range f.ranges {
+				if r[0] >= r[1] || i > 0 && r[0] <= f.ranges[i-1][1] {
+					t.Fatalf("%q: bad ranges %v (seed %d)", text, f.ranges, *seed)
+				}
+			}
+		}
+	}
+}
+
+// TestFindLinear: runs of almost-tokens take linear time (each eyJ of a
+// long run once rescanned the run: 6 s for 300 KB).
+func TestFindLinear(t *testing.T) {
+	s := &scanner{names: map[nameRule]bool{}}
+	for _, in := range []string{
+		strings.Repeat("eyJ", 100000),
+		"eyJaaaaaaaaa." + strings.Repeat("eyJ", 100000),
+		strings.Repeat("-xoxb-a", 50000),
+		strings.Repeat("-----BEGIN PRIVATE KEY-----", 10000) + strings.Repeat("-----END X", 10000),
+		strings.Repeat("Basic QUJD", 30000),
+		"{" + strings.Repeat(`"password":"x",`, 30000),
+		strings.Repeat("github_pat_", 30000),
+	} {
+		start := time.Now()
+		s.settle(in, true, func(found) bool { return false })
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("%.20q…: %v", in, d)
+		}
+	}
+}
+
+// TestFreeTextPositions covers each free-text position: only the secret's
+// bytes change (escapes around them kept), and the report names the
+// position and what was found, never the value.
+func TestFreeTextPositions(t *testing.T) {
+	const v21 = `"info": {"name": "t", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}`
+	req := func(members string) string { return `{` + v21 + `, "item": [{"request": {` + members + `}}]}` }
+	for _, tc := range []struct {
+		name, in, want string
+		findings       []string // path: kind
+	}{
+		{"collection script lines",
+			`{` + v21 + `, "item": [], "event": [{"listen": "prerequest", "script": {"exec": ["// Bearer {{token}}", "pm.environment.set('t', '` + testJWT + `');"]}}]}`,
+			`{` + v21 + `, "item": [], "event": [{"listen": "prerequest", "script": {"exec": ["// Bearer {{token}}", "pm.environment.set('t', '');"]}}]}`,
+			[]string{"event[0].script.exec[1]: JWT in script"}},
+		{"request script as one string, \\u-escaped token",
+			`{` + v21 + `, "item": [{"event": [{"script": {"exec": "const gh = \"\u0067hp_` + strings.Repeat("aB3", 12) + `\";\nconst t = 1;"}}], "request": {}}]}`,
+			`{` + v21 + `, "item": [{"event": [{"script": {"exec": "const gh = \"\";\nconst t = 1;"}}], "request": {}}]}`,
+			[]string{"item[0].event[0].script.exec: API token in script"}},
+		{"folder script, PEM over lines",
+			`{` + v21 + `, "item": [{"item": [], "event": [{"script": {"exec": ["const k = ` + "`" + `-----BEGIN PRIVATE KEY-----", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", "QUJDRA==", "-----END PRIVATE KEY-----` + "`" + `;"]}}]}]}`,
+			`{` + v21 + `, "item": [{"item": [], "event": [{"script": {"exec": ["const k = ` + "`" + `-----BEGIN PRIVATE KEY-----", "", "", "-----END PRIVATE KEY-----` + "`" + `;"]}}]}]}`,
+			[]string{"item[0].event[0].script.exec[1]: private key in script"}},
+		{"descriptions",
+			`{"info": {"name": "t", "description": "curl -H 'Authorization: Bearer 0123456789abcdefABCDEF'", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}, "item": [{"description": {"content": "` + testJWT + `", "type": "text/markdown"}, "request": {"description": "` + testGitHub + `", "header": [{"key": "A", "value": "b", "description": "Basic dXNlcjpwYXNz"}], "url": {"raw": "h", "query": [{"key": "q", "value": "1", "description": "` + testJWT + `"}]}}}]}`,
+			`{"info": {"name": "t", "description": "curl -H 'Authorization: Bearer '", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}, "item": [{"description": {"content": "", "type": "text/markdown"}, "request": {"description": "", "header": [{"key": "A", "value": "b", "description": "Basic "}], "url": {"raw": "h", "query": [{"key": "q", "value": "1", "description": ""}]}}}]}`,
+			[]string{
+				"info.description: Bearer credential in description",
+				"item[0].description.content: JWT in description",
+				"item[0].request.description: API token in description",
+				"item[0].request.header[0].description: Basic credential in description",
+				"item[0].request.url.query[0].description: JWT in description",
+			}},
+		{"raw JSON body, escaped",
+			req(`"body": {"mode": "raw", "raw": "{\n\t\"user\": \"u\",\n\t\"password\": \"p\\\"w\\u0064\",\n\t\"token\": \"{{token}}\"\n}"}`),
+			req(`"body": {"mode": "raw", "raw": "{\n\t\"user\": \"u\",\n\t\"password\": \"\",\n\t\"token\": \"{{token}}\"\n}"}`),
+			[]string{"item[0].request.body.raw: password in raw body"}},
+		{"raw form body",
+			req(`"body": {"mode": "raw", "raw": "grant_type=client_credentials\u0026client_id=kept\u0026client_secret=s3cr3t"}`),
+			req(`"body": {"mode": "raw", "raw": "grant_type=client_credentials\u0026client_id=kept\u0026client_secret="}`),
+			[]string{"item[0].request.body.raw: client_secret in raw body"}},
+		{"GraphQL body",
+			req(`"body": {"mode": "graphql", "graphql": {"query": "{ me(token: \"` + testJWT + `\") { id } }", "variables": "{\"password\": \"p\", \"first\": 10}"}}`),
+			req(`"body": {"mode": "graphql", "graphql": {"query": "{ me(token: \"\") { id } }", "variables": "{\"password\": \"\", \"first\": 10}"}}`),
+			[]string{"item[0].request.body.graphql.query: JWT in GraphQL query", "item[0].request.body.graphql.variables: password in GraphQL variables"}},
+		{"token response saved as an example",
+			`{` + v21 + `, "item": [{"request": {}, "response": [{"name": "ok", "originalRequest": {"body": {"mode": "raw", "raw": "password=p"}}, "header": [{"key": "Set-Cookie", "value": "sid=abc; HttpOnly"}, {"key": "WWW-Authenticate", "value": "Basic realm=\"x\""}, {"key": "Content-Type", "value": "application/json"}, {"key": "X-Api-Key", "value": "k"}], "cookie": [{"key": "sid", "value": "abc", "domain": "h"}], "body": "{\"access_token\":\"` + testJWT + `\",\"token_type\":\"Bearer\",\"refresh_token\":\"a\\\\b\\/c\",\"expires_in\":3600}"}]}]}`,
+			`{` + v21 + `, "item": [{"request": {}, "response": [{"name": "ok", "originalRequest": {"body": {"mode": "raw", "raw": "password="}}, "header": [{"key": "Set-Cookie", "value": ""}, {"key": "WWW-Authenticate", "value": "Basic realm=\"x\""}, {"key": "Content-Type", "value": "application/json"}, {"key": "X-Api-Key", "value": ""}], "cookie": [{"key": "sid", "value": "", "domain": "h"}], "body": "{\"access_token\":\"\",\"token_type\":\"Bearer\",\"refresh_token\":\"\",\"expires_in\":3600}"}]}]}`,
+			[]string{
+				"item[0].response[0].originalRequest.body.raw: password in raw body",
+				"item[0].response[0].header[0].value: Set-Cookie response header",
+				"item[0].response[0].header[3].value: X-Api-Key response header",
+				"item[0].response[0].cookie[0].value: response cookie sid",
+				"item[0].response[0].body: access_token in response body",
+				"item[0].response[0].body: refresh_token in response body",
+			}},
+		{"response headers as a string",
+			`{` + v21 + `, "item": [{"request": {}, "response": [{"header": "Set-Cookie: sid=abc\nWWW-Authenticate: Bearer realm=\"x\""}]}]}`,
+			`{` + v21 + `, "item": [{"request": {}, "response": [{"header": "Set-Cookie: \nWWW-Authenticate: Bearer realm=\"x\""}]}]}`,
+			[]string{"item[0].response[0].header: Set-Cookie response header"}},
+		{"environment variable description",
+			`{"values": [{"key": "base", "value": "kept", "description": "old key ` + testGitHub + `"}]}`,
+			`{"values": [{"key": "base", "value": "kept", "description": "old key "}]}`,
+			[]string{"values[0].description: API token in description"}},
+		{"ordinary text stays",
+			req(`"description": "Use Bearer tokens; Basic auth works too. The key is in {{api_key}}.", "body": {"mode": "raw", "raw": "{\"name\": \"Bearer of news\", \"tokens\": 3, \"password\": \"\"}"}`),
+			req(`"description": "Use Bearer tokens; Basic auth works too. The key is in {{api_key}}.", "body": {"mode": "raw", "raw": "{\"name\": \"Bearer of news\", \"tokens\": 3, \"password\": \"\"}"}`),
+			nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := []byte(tc.in)
+			res := checkStrip(t, "t.json", in, Options{})
+			if string(res.Out) != tc.want {
+				t.Errorf("got  %s\nwant %s", res.Out, tc.want)
+			}
+			var got []string
+			for _, f := range res.Findings {
+				got = append(got, f.Path+": "+f.Kind)
+				// What the CLI prints never holds a byte run of the value.
+				if v := string(in[f.start:f.end]); len(v) >= 3 && strings.Contains(f.Path+f.Kind+f.Key, v) {
+					t.Errorf("finding %q names its value", f.Path+": "+f.Kind)
+				}
+			}
+			if diff := cmp.Diff(tc.findings, got); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestFreeTextAllow: the allow-list silences free-text findings by path
+// and inner member names by name, and leaves their bytes.
+func TestFreeTextAllow(t *testing.T) {
+	in, err := os.ReadFile(filepath.Join(fixtures, "free-text.postman_collection.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := scanOK(t, "f.json", in, Options{})
+	for _, tc := range []struct {
+		allow    []string
+		silenced int
+	}{
+		{[]string{"item[0].item[0].response[0].body"}, 3},
+		{[]string{"item[0].item[0].event"}, 5}, // JWT, GitHub, two keys, Postman
+		{[]string{"access_token"}, 2},
+		{[]string{"Set-Cookie"}, 1},
+		{[]string{"event"}, 1}, // the collection's script, not the items'
+	} {
+		res := checkStrip(t, "f.json", in, Options{Allow: tc.allow})
+		if res.Silenced != tc.silenced || res.Secrets() != all.Secrets()-tc.silenced {
+			t.Errorf("allow %q: silenced %d, found %d; want %d and %d", tc.allow, res.Silenced, res.Secrets(), tc.silenced, all.Secrets()-tc.silenced)
+		}
+	}
+}
+
+// TestScriptsStillParse: a script with its tokens cut is still JavaScript
+// (node --check on the joined exec lines, before and after).
+func TestScriptsStillParse(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not on PATH")
+	}
+	in, err := os.ReadFile(filepath.Join(fixtures, "free-text.postman_collection.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := scanOK(t, "f.json", in, Options{})
+	dir := t.TempDir()
+	n := 0
+	for _, doc := range []struct {
+		name string
+		data []byte
+	}{{"before", in}, {"after", res.Out}} {
+		var scripts []string
+		var collect func(v gjson.Result)
+		collect = func(v gjson.Result) {
+			if e := v.Get("script.exec"); e.Exists() {
+				var lines []string
+				if e.IsArray() {
+					for _, l := range e.Array() {
+						lines = append(lines, l.Str)
+					}
+				} else {
+					lines = append(lines, e.Str)
+				}
+				scripts = append(scripts, strings.Join(lines, "\n"))
+			}
+			if v.IsObject() || v.IsArray() {
+				v.ForEach(func(_, c gjson.Result) bool { collect(c); return true })
+			}
+		}
+		collect(gjson.ParseBytes(doc.data))
+		if len(scripts) < 4 {
+			t.Fatalf("%s: %d scripts in the fixture", doc.name, len(scripts))
+		}
+		for i, src := range scripts {
+			f := filepath.Join(dir, doc.name+"-"+string(rune('a'+i))+".js")
+			if err := os.WriteFile(f, []byte(src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if out, err := exec.Command(node, "--check", f).CombinedOutput(); err != nil {
+				t.Errorf("%s script %d does not parse: %v\n%s", doc.name, i, err, out)
+			}
+			n++
+		}
+	}
+	if !strings.Contains(string(res.Out), `"const jwt = \"\";"`) {
+		t.Error("the fixture's script token was not cut")
+	}
+	t.Logf("%d scripts checked", n)
+}
+
+// TestFreeTextOnlySecretBytes: a response body with every escape JSON has
+// around a token member keeps them all.
+func TestFreeTextOnlySecretBytes(t *testing.T) {
+	const pre = `{"info": {"name": "t", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}, "item": [{"request": {}, "response": [{"body": "`
+	body := `{\n\t\"note\": \"\u00e9\\\\\/\\\"\ud83d\ude00\",\n\t\"access_token\": \"t\\u006Fk\\\\en\",\n\t\"k\": [\"\\b\\f\"]\n}`
+	want := `{\n\t\"note\": \"\u00e9\\\\\/\\\"\ud83d\ude00\",\n\t\"access_token\": \"\",\n\t\"k\": [\"\\b\\f\"]\n}`
+	res := checkStrip(t, "t.json", []byte(pre+body+`"}]}]}`), Options{})
+	if got := string(res.Out); got != pre+want+`"}]}]}` {
+		t.Errorf("got %s", got)
+	}
+	doc, err := collection.Parse("t.json", res.Out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inner := gjson.Get(string(doc.Body()), "item.0.response.0.body").Str
+	if !gjson.Valid(inner) || gjson.Get(inner, "access_token").Str != "" || gjson.Get(inner, "note").Str != "é\\/\"😀" {
+		t.Errorf("inner JSON after strip: %s", inner)
+	}
+}

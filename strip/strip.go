@@ -2,6 +2,7 @@ package strip
 
 import (
 	"bytes"
+	"io"
 	"net/url"
 	"sort"
 	"strconv"
@@ -45,8 +46,25 @@ type Finding struct {
 type Result struct {
 	Findings []Finding // in document order
 	Silenced int       // findings the allow-list silenced (left in place)
-	Out      []byte    // the whole file, BOM included; the input itself (not a copy) when nothing changed
-	Changed  bool      // Out differs from the input
+	Out      []byte    // the whole file, BOM included; the input itself (not a copy) when nothing changed; nil from Find
+	Changed  bool      // the stripped file differs from the input
+
+	doc *collection.Document
+	ed  *collection.Editor
+}
+
+// WriteTo writes the stripped file, BOM included, to w, streaming the
+// input around the blanked values: no copy of a large file is built.
+func (r Result) WriteTo(w io.Writer) (int64, error) {
+	if r.Out != nil {
+		n, err := w.Write(r.Out)
+		return int64(n), err
+	}
+	if r.ed == nil || !r.ed.Changed() {
+		n, err := w.Write(r.doc.Bytes())
+		return int64(n), err
+	}
+	return r.ed.WriteTo(w)
 }
 
 // Secrets counts the findings that are secrets (not export noise).
@@ -64,6 +82,22 @@ func (r Result) Secrets() int {
 // or globals file, and returns the file with their values set to "" in one
 // splice. Scan never changes doc.
 func Scan(doc *collection.Document, opts Options) (Result, error) {
+	r, err := Find(doc, opts)
+	if err != nil {
+		return Result{}, err
+	}
+	r.Out = doc.Bytes()
+	if r.ed.Changed() {
+		if r.Out, err = r.ed.Apply(); err != nil {
+			return Result{}, err
+		}
+	}
+	return r, nil
+}
+
+// Find is Scan without building the stripped file in memory: Result.Out
+// is nil and Result.WriteTo streams it (a 60 MB collection is not copied).
+func Find(doc *collection.Document, opts Options) (Result, error) {
 	s := &scanner{doc: doc, opts: opts, ed: collection.NewEditor(doc), names: map[nameRule]bool{}}
 	root := doc.Root()
 	if doc.Kind.IsCollection() {
@@ -78,16 +112,9 @@ func Scan(doc *collection.Document, opts Options) (Result, error) {
 	if opts.Normalize && root.IsObject() {
 		s.normalize(root)
 	}
-	out := doc.Bytes()
-	if s.ed.Changed() {
-		var err error
-		if out, err = s.ed.Apply(); err != nil {
-			return Result{}, err
-		}
-	}
 	sort.Slice(s.findings, func(i, j int) bool { return s.findings[i].start < s.findings[j].start })
 	locate(doc.Body(), s.findings)
-	return Result{Findings: s.findings, Silenced: s.silenced, Out: out, Changed: len(s.findings) > 0}, nil
+	return Result{Findings: s.findings, Silenced: s.silenced, Changed: len(s.findings) > 0, doc: doc, ed: s.ed}, nil
 }
 
 type scanner struct {

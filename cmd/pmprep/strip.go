@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"runtime"
@@ -111,17 +112,26 @@ func unique(files []string) []string {
 }
 
 func stripFile(name string, a stripArgs, stdin io.Reader) (r stripped) {
-	data, err := readInput(name, stdin)
+	var err error
+	defer func() {
+		if err != nil {
+			r = stripped{err: err}
+		}
+	}()
+	// A large file is mapped, not read, and the stripped file streamed
+	// from it to the temporary file: no copy of it is built in memory.
+	defer onFault(name, &err)()
+	data, err := readInputMapped(name, stdin)
 	if err != nil {
-		return stripped{err: err}
+		return
 	}
 	doc, err := collection.Parse(name, data)
 	if err != nil {
-		return stripped{err: err}
+		return
 	}
-	res, err := strip.Scan(doc, a.opts)
+	res, err := strip.Find(doc, a.opts)
 	if err != nil {
-		return stripped{err: err}
+		return
 	}
 	for _, f := range res.Findings {
 		r.lines = append(r.lines, fmt.Sprintf("%s:%d:%d: %s: %s", name, f.Pos.Line, f.Pos.Col, f.Path, f.Kind))
@@ -132,11 +142,13 @@ func stripFile(name string, a stripArgs, stdin io.Reader) (r stripped) {
 	switch {
 	case a.check:
 	case name == "-":
-		r.out = res.Out
-	case res.Changed:
-		if err := writeAtomic(name, res.Out, 0o644); err != nil {
-			return stripped{err: err}
+		var out bytes.Buffer
+		if _, err = res.WriteTo(&out); err != nil {
+			return
 		}
+		r.out = out.Bytes()
+	case res.Changed:
+		err = writeFileFrom(name, 0o644, false, func(w io.Writer) error { _, err := res.WriteTo(w); return err })
 	}
 	return r
 }

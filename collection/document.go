@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"unicode/utf8"
@@ -224,10 +225,16 @@ func parseJSON(name string, data []byte) (*Document, error) {
 	var err error
 	if len(doc.body) >= 1<<20 && start < len(doc.body) && doc.body[start] == '{' {
 		valid := make(chan error, 1)
-		go func() { valid <- checkText(doc.body) }()
+		go func() { valid <- checkTextFaultSafe(doc.body) }()
 		doc.setRoot(start)
 		doc.topLevel()
 		err = <-valid
+		var f *memoryFault
+		if errors.As(err, &f) {
+			// The caller's own fault handling (it mapped the file) sees
+			// the fault on its goroutine, as if it had happened there.
+			panic(f.value)
+		}
 	} else {
 		err = checkText(doc.body)
 	}
@@ -258,6 +265,28 @@ func parseJSON(name string, data []byte) (*Document, error) {
 }
 
 var errInvalidUTF8 = errors.New("invalid UTF-8")
+
+// memoryFault carries a memory fault (a mapped file truncated while it is
+// read) from the validating goroutine to the one that called Parse.
+type memoryFault struct{ value any }
+
+func (f *memoryFault) Error() string { return fmt.Sprint(f.value) }
+
+// checkTextFaultSafe is checkText for another goroutine: a caller that
+// maps its input handles faults with debug.SetPanicOnFault, which covers
+// its own goroutine only, so a fault here is caught and handed back.
+func checkTextFaultSafe(body []byte) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(interface{ Addr() uintptr }); !ok {
+				panic(r)
+			}
+			err = &memoryFault{r}
+		}
+	}()
+	return checkText(body)
+}
 
 // checkText checks that body is UTF-8 and one JSON value.
 func checkText(body []byte) error {

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"github.com/pmprep/pmprep/collection"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -433,5 +434,55 @@ func TestMappedInputTruncated(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "the file changed while pmprep was reading it") {
 		t.Errorf("got %v", err)
+	}
+}
+
+// TestMappedInputTruncatedDuringParse: Parse validates a large file on
+// another goroutine, which SetPanicOnFault on the caller's goroutine does
+// not cover; a file truncated while that goroutine reads it must still
+// give the error, not kill the process (and every other file's report).
+func TestMappedInputTruncatedDuringParse(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "big.postman_collection.json")
+	var b bytes.Buffer
+	b.WriteString(`{"info": {"name": "big", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}, "item": [`)
+	for i := 0; b.Len() < 48<<20; i++ {
+		if i > 0 {
+			b.WriteString(",\n")
+		}
+		fmt.Fprintf(&b, `{"name": "r%d", "request": {"method": "GET", "url": "https://api.test/%d"}}`, i, i)
+	}
+	b.WriteString("]}\n")
+	faults := 0
+	for i := range 8 {
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		data, err := readInputMapped(path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Cut the file while Parse runs: past its first bytes, which Parse
+		// reads on this goroutine before it starts the validator.
+		go func() {
+			time.Sleep(time.Duration(2+i*3) * time.Millisecond)
+			os.Truncate(path, 4096)
+		}()
+		err = func() (err error) {
+			defer onFault(path, &err)()
+			_, err = collection.Parse(path, data)
+			return err
+		}()
+		time.Sleep(30 * time.Millisecond) // let the truncation land before the next round
+		switch {
+		case err == nil: // Parse finished first
+		case strings.Contains(err.Error(), "the file changed while pmprep was reading it"):
+			faults++
+		default:
+			t.Errorf("got %v", err)
+		}
+	}
+	if faults == 0 {
+		t.Skip("no run faulted: the file was read, not mapped, or Parse always finished first")
 	}
 }

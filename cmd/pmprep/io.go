@@ -18,7 +18,8 @@ const maxInput = 1 << 30
 // readInput reads a file, or stdin for "-". Errors name the file and say
 // what to do.
 func readInput(name string, stdin io.Reader) ([]byte, error) {
-	return readInputAs(name, stdin, false)
+	data, _, err := readInputAs(name, stdin, false)
+	return data, err
 }
 
 // mapMin is the size from which readInputMapped maps a file.
@@ -28,7 +29,20 @@ const mapMin = 4 << 20
 // memory (see mapFile), not read. Run the code that reads the result
 // under onFault.
 func readInputMapped(name string, stdin io.Reader) ([]byte, error) {
-	return readInputAs(name, stdin, true)
+	data, _, err := readInputAs(name, stdin, true)
+	return data, err
+}
+
+// readInputReleased is readInputMapped for a caller that handles many
+// files: release unmaps a mapped file (and does nothing otherwise). After
+// it nothing that points into data may be used — not even an error
+// message built from the Document — so copy what outlives it first.
+func readInputReleased(name string, stdin io.Reader) (data []byte, release func(), err error) {
+	data, mapped, err := readInputAs(name, stdin, true)
+	if !mapped {
+		return data, func() {}, err
+	}
+	return data, func() { unmapFile(data) }, nil
 }
 
 // onFault turns the memory fault of reading a mapped file that was
@@ -47,41 +61,41 @@ func onFault(name string, err *error) func() {
 	}
 }
 
-func readInputAs(name string, stdin io.Reader, mapLarge bool) ([]byte, error) {
+func readInputAs(name string, stdin io.Reader, mapLarge bool) (data []byte, mapped bool, err error) {
 	if name == "-" {
 		data, err := io.ReadAll(io.LimitReader(stdin, maxInput+1))
 		if err != nil {
-			return nil, fmt.Errorf("-: cannot read standard input: %v", err)
+			return nil, false, fmt.Errorf("-: cannot read standard input: %v", err)
 		}
-		return data, checkSize("-", int64(len(data)))
+		return data, false, checkSize("-", int64(len(data)))
 	}
 	fi, err := os.Stat(name)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return nil, fmt.Errorf("%s: no such file (check the path)", name)
+		return nil, false, fmt.Errorf("%s: no such file (check the path)", name)
 	case err != nil:
-		return nil, fmt.Errorf("%s: %v", name, unwrapPath(err))
+		return nil, false, fmt.Errorf("%s: %v", name, unwrapPath(err))
 	case fi.IsDir():
-		return nil, fmt.Errorf("%s: is a directory (give the collection's .json file)", name)
+		return nil, false, fmt.Errorf("%s: is a directory (give the collection's .json file)", name)
 	}
 	if err := checkSize(name, fi.Size()); err != nil {
-		return nil, err // refused before reading a byte
+		return nil, false, err // refused before reading a byte
 	}
 	f, err := os.Open(name)
 	if err != nil {
-		return nil, fmt.Errorf("%s: cannot open: %v", name, unwrapPath(err))
+		return nil, false, fmt.Errorf("%s: cannot open: %v", name, unwrapPath(err))
 	}
 	defer f.Close()
 	if mapLarge && fi.Mode().IsRegular() && fi.Size() >= mapMin {
 		if data, ok := mapFile(f, fi.Size()); ok {
-			return data, nil
+			return data, true, nil
 		}
 	}
-	data, err := readAll(f, fi.Size())
+	data, err = readAll(f, fi.Size())
 	if err != nil {
-		return nil, fmt.Errorf("%s: cannot read: %v", name, unwrapPath(err))
+		return nil, false, fmt.Errorf("%s: cannot read: %v", name, unwrapPath(err))
 	}
-	return data, checkSize(name, int64(len(data)))
+	return data, false, checkSize(name, int64(len(data)))
 }
 
 // readAll reads r to the end, at most maxInput+1 bytes, into one buffer

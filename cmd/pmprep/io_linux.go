@@ -11,7 +11,8 @@ import (
 // of the time inject takes. ok=false when the file cannot be mapped.
 //
 // The mapping lives until the process exits (values of the Document point
-// into it, error messages included). A file truncated while mapped makes
+// into it, error messages included), or until the caller that copied out
+// what it needs calls unmapFile (strip, which may map many files). A file truncated while mapped makes
 // reads fault: run the reading code under onFault.
 func mapFile(f *os.File, size int64) (data []byte, ok bool) {
 	if size <= 0 || int64(int(size)) != size {
@@ -20,6 +21,9 @@ func mapFile(f *os.File, size int64) (data []byte, ok bool) {
 	data, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ, syscall.MAP_PRIVATE|syscall.MAP_POPULATE)
 	return data, err == nil
 }
+
+// unmapFile releases a mapping made by mapFile.
+func unmapFile(data []byte) { syscall.Munmap(data) }
 
 // startWriteback asks the kernel to start writing f's bytes [off, off+n)
 // to disk now, without waiting: the fsync at the end of a large write

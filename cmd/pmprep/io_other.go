@@ -7,5 +7,7 @@ import "os"
 // mapFile is Linux only; elsewhere the caller reads the file.
 func mapFile(*os.File, int64) ([]byte, bool) { return nil, false }
 
+func unmapFile([]byte) {}
+
 // startWriteback is Linux only; elsewhere fsync does all the work.
 func startWriteback(*os.File, int64, int64) {}

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -113,15 +114,20 @@ func unique(files []string) []string {
 
 func stripFile(name string, a stripArgs, stdin io.Reader) (r stripped) {
 	var err error
+	release := func() {}
 	defer func() {
 		if err != nil {
-			r = stripped{err: err}
+			// A copy: the message may point into the mapping released next.
+			r = stripped{err: errors.New(strings.Clone(err.Error()))}
 		}
+		release()
 	}()
 	// A large file is mapped, not read, and the stripped file streamed
 	// from it to the temporary file: no copy of it is built in memory.
+	// The report lines are formatted copies, so the mapping can go when
+	// this file is done: strip may be given many large files.
 	defer onFault(name, &err)()
-	data, err := readInputMapped(name, stdin)
+	data, release, err := readInputReleased(name, stdin)
 	if err != nil {
 		return
 	}

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// strip may be given many large files: each is mapped while its worker
+// reads it and unmapped when the worker is done, so memory does not grow
+// with the total size of the input. /proc/self/maps shows what is mapped.
+func TestStripReleasesMappedFiles(t *testing.T) {
+	dir := t.TempDir()
+	var b bytes.Buffer
+	b.WriteString(`{"info": {"name": "big", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}, "item": [`)
+	for i := 0; b.Len() < mapMin+(1<<20); i++ {
+		if i > 0 {
+			b.WriteString(",\n")
+		}
+		fmt.Fprintf(&b, `{"name": "r%d", "request": {"method": "GET", "header": [{"key": "Authorization", "value": "Bearer fake-token-%d"}], "url": "https://api.test/%d"}}`, i, i, i)
+	}
+	b.WriteString("]}\n")
+	var files []string
+	for i := range 4 {
+		f := filepath.Join(dir, fmt.Sprintf("c%d.postman_collection.json", i))
+		if err := os.WriteFile(f, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	// A bad file among them: its error message must survive the unmapping.
+	bad := filepath.Join(dir, "bad.postman_collection.json")
+	if err := os.WriteFile(bad, append(bytes.TrimSuffix(b.Bytes(), []byte("]}\n")), []byte(`, {"name": "x", "name": "y"}]}`)...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, bad)
+	for _, check := range []bool{true, false} {
+		var stderr bytes.Buffer
+		err := stripFiles(stripArgs{files: files, check: check}, nil, io.Discard, &stderr)
+		if err == nil || !strings.Contains(err.Error(), `duplicate key "name"`) {
+			t.Fatalf("check=%v: got %v, want the bad file's duplicate-key error", check, err)
+		}
+		maps, rerr := os.ReadFile("/proc/self/maps")
+		if rerr != nil {
+			t.Skip("no /proc/self/maps:", rerr)
+		}
+		if strings.Contains(string(maps), dir) {
+			t.Errorf("check=%v: a strip input is still mapped:\n%s", check, grepLines(string(maps), dir))
+		}
+	}
+}
+
+func grepLines(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}

@@ -561,12 +561,20 @@ func sendsBearerToken(value string) bool {
 // stays as written.
 func removeAuthorizationLines(e *Editor, headers gjson.Result, path string, rep *InjectReport) {
 	raw := headers.Raw
-	lines := rawLines(raw[1 : len(raw)-1])
-	var cut [][2]int // spans of raw[1:len(raw)-1] to drop
+	body := raw[1 : len(raw)-1]
+	lines := rawLines(body)
+	drop := make([]bool, len(lines))
+	removed := false
 	for n, l := range lines {
 		var text string
 		if json.Unmarshal([]byte(`"`+l.text+`"`), &text) != nil {
 			return // cannot happen after validation; leave the string alone
+		}
+		// A line that starts with a space or tab continues the header
+		// before it (obs-fold, which Header.parse joins): it goes with it.
+		if n > 0 && drop[n-1] && text != "" && (text[0] == ' ' || text[0] == '\t') {
+			drop[n] = true
+			continue
 		}
 		// Header.parse: a line is ^(\S+):(.*)$; "//Key: v" is a disabled line.
 		key, value, ok := strings.Cut(text, ":")
@@ -578,30 +586,32 @@ func removeAuthorizationLines(e *Editor, headers gjson.Result, path string, rep 
 			rep.LeftHeaders = append(rep.LeftHeaders, where)
 			continue
 		}
-		switch {
-		case l.breakEnd > l.end: // the line and the break after it
-			cut = append(cut, [2]int{l.start, l.breakEnd})
-		case n > 0: // the last line: the break before it
-			cut = append(cut, [2]int{lines[n-1].end, l.end})
-		default: // the only line
-			cut = append(cut, [2]int{l.start, l.end})
-		}
+		drop[n], removed = true, true
 		rep.RemovedHeaders = append(rep.RemovedHeaders, where)
 	}
-	if len(cut) == 0 {
+	if !removed {
 		return
 	}
-	body := raw[1 : len(raw)-1]
+	// Each kept line is written as it was, with the break after it, but
+	// for the last kept line: the text ends where the original ended
+	// (with a break only if the original's tail after its last break is
+	// kept, and then that tail is the last kept line).
+	var kept []rawLine
+	for n, l := range lines {
+		if !drop[n] {
+			kept = append(kept, l)
+		}
+	}
 	var b strings.Builder
 	b.Grow(len(raw))
 	b.WriteByte('"')
-	last := 0
-	for _, c := range cut {
-		start := max(c[0], last) // the break before a last line may be cut already
-		b.WriteString(body[last:start])
-		last = max(last, c[1])
+	for i, l := range kept {
+		if i < len(kept)-1 {
+			b.WriteString(body[l.start:l.breakEnd])
+		} else {
+			b.WriteString(body[l.start:l.end])
+		}
 	}
-	b.WriteString(body[last:])
 	b.WriteByte('"')
 	e.ReplaceRaw(headers, b.String())
 }

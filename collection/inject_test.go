@@ -201,6 +201,11 @@ func TestInjectRemovesAuthorizationLinesFromStringHeaders(t *testing.T) {
 		{"not a header line", ` Authorization: Bearer x`, ` Authorization: Bearer x`, 0, 0},
 		{"backslash n is not a break", `X-Path: C:\\new\nAuthorization: Bearer s`, `X-Path: C:\\new`, 1, 0},
 		{"other headers only", `X-Authorization-Mode: strict\nAccept: b`, `X-Authorization-Mode: strict\nAccept: b`, 0, 0},
+		{"last two lines", `A: 1\nAuthorization: Bearer x\nAuthorization: Bearer y`, `A: 1`, 2, 0},
+		{"trailing break kept", `A: 1\nAuthorization: Bearer x\n`, `A: 1\n`, 1, 0},
+		{"folded continuation goes too", `A: 1\r\nAuthorization: Bearer x\r\n z\r\nB: 2`, `A: 1\r\nB: 2`, 1, 0},
+		{"indented line after a kept header stays", `A: 1\r\n z\r\nAuthorization: Bearer x`, `A: 1\r\n z`, 1, 0},
+		{"blank lines kept", `A: 1\n\nAuthorization: Bearer x\nB: 2`, `A: 1\n\nB: 2`, 1, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

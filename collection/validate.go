@@ -2,8 +2,10 @@ package collection
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // maxDepth bounds nesting. Postman collections nest folders a few levels
@@ -113,17 +115,68 @@ func (s *keySet) add(key []byte, offset int) {
 	}
 }
 
-// unescapeKey decodes a key that holds escapes. It runs only on keys that
-// already passed scanString, so the decode cannot fail; should it, the raw
-// bytes are compared instead.
+// unescapeKey decodes a key that holds escapes into UTF-8, the form the
+// keys without escapes are compared in, so "a\u0075th" equals "auth".
+// JSON.parse compares UTF-16 code units, so a lone surrogate (\ud800)
+// must stay itself rather than become U+FFFD, as in Go's decoder (which
+// would make "\ud800" and "\udbff" one key): it is written as its
+// three-byte generalised UTF-8 form, which no valid UTF-8 key contains.
 func unescapeKey(raw []byte) []byte {
-	quoted := make([]byte, 0, len(raw)+2)
-	quoted = append(append(append(quoted, '"'), raw...), '"')
-	var s string
-	if json.Unmarshal(quoted, &s) != nil {
-		return raw
+	out := make([]byte, 0, len(raw))
+	for i := 0; i < len(raw); {
+		if raw[i] != '\\' || i+1 >= len(raw) {
+			out = append(out, raw[i])
+			i++
+			continue
+		}
+		if raw[i+1] != 'u' {
+			out = append(out, unescapeChar(raw[i+1]))
+			i += 2
+			continue
+		}
+		u, ok := hex4(raw, i+2)
+		if !ok {
+			return raw // cannot happen after scanString
+		}
+		i += 6
+		if utf16.IsSurrogate(rune(u)) {
+			if lo, ok := hex4(raw, i+2); ok && u < 0xdc00 && i+1 < len(raw) && raw[i] == '\\' && raw[i+1] == 'u' && lo >= 0xdc00 && lo <= 0xdfff {
+				out = utf8.AppendRune(out, utf16.DecodeRune(rune(u), rune(lo)))
+				i += 6
+				continue
+			}
+			out = append(out, 0xe0|byte(u>>12), 0x80|byte(u>>6)&0x3f, 0x80|byte(u)&0x3f)
+			continue
+		}
+		out = utf8.AppendRune(out, rune(u))
 	}
-	return []byte(s)
+	return out
+}
+
+// hex4 reads the four hex digits at raw[i:].
+func hex4(raw []byte, i int) (uint16, bool) {
+	if i+4 > len(raw) {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(string(raw[i:i+4]), 16, 16)
+	return uint16(v), err == nil
+}
+
+// unescapeChar is the character a one-letter JSON escape stands for.
+func unescapeChar(e byte) byte {
+	switch e {
+	case 'b':
+		return '\b'
+	case 'f':
+		return '\f'
+	case 'n':
+		return '\n'
+	case 'r':
+		return '\r'
+	case 't':
+		return '\t'
+	}
+	return e // \" \\ \/
 }
 
 // validate checks that data is exactly one JSON value (RFC 8259) with

@@ -61,6 +61,15 @@ func TestValidateFindsDuplicateKeys(t *testing.T) {
 		{`{"o":{"a":1,"b":{"c":1}},"a":{"a":{}}}`, "", 0}, // closed frames are forgotten
 		{`{"auth":{},"item":[],"auth":{}}`, `auth`, 21},
 		{`{"a":{"b":1,"c":{},"b":2}}`, "b", 19},
+		// Keys compare as JSON.parse compares them: decoded, UTF-16 units.
+		{`{"\ud800":1,"\udbff":2}`, "", 0}, // two different lone surrogates
+		{`{"\ud800":1,"\ud800":2}`, `\ud800`, 12},
+		{`{"\ud83d\ude00":1,"😀":2}`, `😀`, 18},
+		{`{"\ud83d":1,"\ude00":2,"\ufffd":3,"�":4}`, `�`, 34},
+		{`{"\u00e9":1,"é":2}`, `é`, 12},
+		{`{"\n":1,"\u000a":2}`, `\u000a`, 8},
+		{`{"\\":1,"\u005c":2}`, `\u005c`, 8},
+		{`{"\/":1,"/":2}`, `/`, 8},
 		{many(1000, -1), "", 0},
 		{many(1000, 3), "k3", -1},
 		{many(40, 5), "k5", -1}, // found after the frame switched to a map

@@ -455,16 +455,21 @@ func injectItems(e *Editor, doc *Document, plan InjectPlan, rep *InjectReport) (
 // resolveAmbiguous makes each name path that folders with different auth
 // share fetch the token, and reports it (once per path).
 func resolveAmbiguous(rules []FolderRule, ambiguous [][]string, rep *InjectReport) []FolderRule {
-	seen := map[string]bool{}
+	shared := map[string]bool{}
 	for _, p := range ambiguous {
 		key := strings.Join(p, "\x00")
-		if seen[key] {
+		if shared[key] {
 			continue
 		}
-		seen[key] = true
+		shared[key] = true
 		rep.AmbiguousFolders = append(rep.AmbiguousFolders, strings.Join(p, " / "))
-		rules = slices.DeleteFunc(rules, func(r FolderRule) bool { return strings.Join(r.Path, "\x00") == key })
-		rules = append(rules, FolderRule{Path: p, UsesToken: true})
+	}
+	rules = slices.DeleteFunc(rules, func(r FolderRule) bool { return shared[strings.Join(r.Path, "\x00")] })
+	for _, p := range ambiguous {
+		if key := strings.Join(p, "\x00"); shared[key] {
+			delete(shared, key)
+			rules = append(rules, FolderRule{Path: p, UsesToken: true})
+		}
 	}
 	return rules
 }

@@ -66,17 +66,21 @@
 // shapes there, and the rest of the string stays, escapes included. The
 // shapes are a JWT, a known token format (as above), a PEM private key's
 // base64 lines (the markers, line breaks and quotes stay, so a script still
-// parses; the key may span exec lines) and the credential after "Bearer "
-// or "Basic " (the word stays; "Bearer tokens", "Basic auth" and
-// "Bearer YOUR_TOKEN" are words, not credentials). Raw bodies, GraphQL
-// variables and saved responses' bodies are read as JSON ({"access_token":
-// "…"}) or as a form (a=b&client_secret=…) too: string values of members
-// and fields with secret-looking names are cut to "" (a bare "pass", a
-// count in API data, is not one). {{variable}} references are never cut.
-// The kind names the shape or member and the position: "JWT in script",
-// "access_token in response body". Cutting can join text into a new
-// secret; strip looks again until nothing new appears, so a second run
-// finds nothing.
+// parses; the key may span exec lines; a block with code, ${…} or words
+// between its markers is not a key and stays whole) and the credential
+// after "Bearer " or "Basic " (the word and a sentence's period after it
+// stay; "Bearer tokens", "Basic auth" and "Bearer YOUR_TOKEN" are words,
+// not credentials). Raw bodies, GraphQL variables and saved responses'
+// bodies are read as JSON ({"access_token": "…"}) or as a form
+// (a=b&client_secret=…, short field names only) too: string values of
+// members and fields with secret-looking names are cut to "" (a bare
+// "pass", a count in API data, is not one, nor are facts about a secret:
+// hasPassword, passwordLastChanged, secret_arn). {{variable}} references
+// are never cut. The kind names the shape or member and the position:
+// "JWT in script", "access_token in response body"; a name with
+// unprintable characters is quoted, a long one cut. Cutting can join text
+// into a new secret; strip looks again until nothing new appears, so a
+// second run finds nothing.
 //
 // Not scanned: binary and file bodies, URL paths and hosts, and secrets
 // in free text that have no strong shape (a password in a script's string,

@@ -142,10 +142,10 @@ var (
 
 // privateKeys finds PEM private keys that have both markers (across lines,
 // in a script's exec lines joined). It cuts the key material only, between
-// the markers: runs of base64 of 16 characters or more, or ending in
-// padding, or continuing a cut run on the next line (a short last line).
-// Markers, line breaks, backslash escapes ("\n" in a JavaScript string),
-// quotes and "+" stay, so a script still parses.
+// the markers; markers, line breaks, backslash escapes ("\n" in a
+// JavaScript string), quotes and "+" stay, so a script still parses. When
+// anything between the markers is not key material (code, a {{variable}},
+// ${…}, words), the block is not a pasted key and stays whole.
 func privateKeys(text string, out []found) []found {
 	for at := 0; ; {
 		i := strings.Index(text[at:], "-----BEGIN ")
@@ -184,37 +184,100 @@ func base64Byte(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '+' || c == '/' || c == '='
 }
 
+// minKey is the least base64 a block must hold to be a key: "MIIE" alone
+// between markers is an example, not a secret.
+const minKey = 16
+
+// keyRuns returns the key material between a PEM block's markers, one range
+// per line, or nil when a line holds anything else. Lines end at line
+// breaks and at "\n" or "\r" escapes (a key in one JavaScript string).
 func keyRuns(text string, from, to int) [][2]int {
 	var rs [][2]int
-	for j := from; j < to; {
-		switch c := text[j]; {
-		case c == '\\':
-			j += 2 // an escape: "\n" is a line break, not key material
-		case base64Byte(c):
-			k := j
-			for k < to && base64Byte(text[k]) {
-				k++
+	total := 0
+	for j := from; ; {
+		k, next := j, to
+		for k < to {
+			if text[k] == '\n' {
+				next = k + 1
+				break
 			}
-			next := len(rs) > 0 && lineBreaks(text[rs[len(rs)-1][1]:j])
-			if k-j >= 16 || k-j >= 2 && (text[k-1] == '=' || next) {
-				rs = append(rs, [2]int{j, k})
+			if text[k] == '\\' {
+				m := k
+				for m < to && text[m] == '\\' {
+					m++
+				}
+				if m < to && (text[m] == 'n' || text[m] == 'r') {
+					next = m + 1
+					break
+				}
+				k = m + 1 // "\/" (an escaped slash) or not key material: keyLine decides
+				continue
 			}
-			j = k
-		default:
-			j++
+			k++
 		}
+		k = min(k, to)
+		r, ok := keyLine(text[j:k])
+		if !ok {
+			return nil
+		}
+		if r[1] > r[0] {
+			rs = append(rs, [2]int{j + r[0], j + r[1]})
+			total += r[1] - r[0]
+		}
+		if next >= to {
+			break
+		}
+		j = next
+	}
+	if total < minKey {
+		return nil
 	}
 	return rs
 }
 
-// lineBreaks reports whether s is one line break: "\n", "\r\n", or
-// those escaped ("\\n").
-func lineBreaks(s string) bool {
-	switch s {
-	case "\n", "\r\n", `\n`, `\r\n`:
-		return true
+// keyLine reports whether line is key material alone: base64 (a JSON
+// "\/" escape allowed), with quotes, "+" or "," (JavaScript concatenation
+// and arrays) and white space around it, or an encrypted key's Proc-Type
+// or DEK-Info header. It returns the range to cut, empty when there is none.
+// Base64 words separated by white space are a key only when every word but
+// the last has a PEM line's length (64 or 76), so code such as
+// "x === undefined" is not a key.
+func keyLine(line string) ([2]int, bool) {
+	const around = " \t\r\"'`+,"
+	i, e := 0, len(line)
+	for i < e && strings.IndexByte(around, line[i]) >= 0 {
+		i++
 	}
-	return false
+	for e > i && strings.IndexByte(around, line[e-1]) >= 0 {
+		e--
+	}
+	if i == e {
+		return [2]int{}, true
+	}
+	if strings.HasPrefix(line[i:], "Proc-Type: ") || strings.HasPrefix(line[i:], "DEK-Info: ") {
+		return [2]int{}, true
+	}
+	word := 0 // decoded length of the current word
+	for k := i; k < e; k++ {
+		switch c := line[k]; {
+		case base64Byte(c):
+			word++
+		case c == '\\' && k+1 < e && line[k+1] == '/':
+			word++
+			k++
+		case c == ' ' || c == '\t':
+			if word != 64 && word != 76 {
+				return [2]int{}, false
+			}
+			word = 0
+			for k+1 < e && (line[k+1] == ' ' || line[k+1] == '\t') {
+				k++
+			}
+		default:
+			return [2]int{}, false
+		}
+	}
+	return [2]int{i, e}, true
 }
 
 // credByte reports whether c can be part of a Bearer or Basic credential
@@ -249,6 +312,11 @@ func schemeCredentials(text string, out []found) []found {
 			k := j
 			for k < len(text) && credByte(text[k]) {
 				k++
+			}
+			// A sentence's period (or a "~" after the credential) is not
+			// part of it: "Bearer abc…123. Done." keeps ". Done.".
+			for k > j && (text[k-1] == '.' || text[k-1] == '~') {
+				k--
 			}
 			bearer := w[0]|0x20 == 'e'
 			if bearer && bearerCredential(text[j:k]) || !bearer && basicCredential(text[j:k]) {
@@ -335,7 +403,7 @@ func (s *scanner) jsonMembers(text string, out []found) []found {
 		}
 		if name := decodeText(text[ks:ke]).text; s.byName(name, ruleMember) && literal(decodeText(text[j:ve]).text) {
 			if rs := literalRanges(text, j+1, ve-1); len(rs) > 0 {
-				out = append(out, found{ranges: rs, kind: name, key: name, rank: rankName})
+				out = append(out, found{ranges: rs, kind: kindName(name), key: name, rank: rankName})
 			}
 		}
 		i = ve
@@ -369,10 +437,12 @@ func stringEnd(text string, i int) int {
 // formFields finds the values of fields with secret-looking names in a
 // text that looks like an application/x-www-form-urlencoded body
 // (grant_type=password&client_secret=…), or a token endpoint's response in
-// that form (access_token=…&token_type=bearer).
+// that form (access_token=…&token_type=bearer). A text is a form only when
+// every &-separated part is a short field name, alone or with "=" and a
+// value: a base64 blob ending in "==" is not a form.
 func (s *scanner) formFields(text string, out []found) []found {
 	t := strings.TrimRight(text, "\r\n")
-	if t == "" || t[0] == '{' || t[0] == '[' || strings.IndexByte(t, '=') < 0 || strings.ContainsAny(t, " \t\r\n\"<>") {
+	if t == "" || t[0] == '{' || t[0] == '[' || strings.IndexByte(t, '=') < 0 || strings.ContainsAny(t, " \t\r\n\"<>") || !form(t) {
 		return out
 	}
 	for at := 0; at < len(t); {
@@ -382,15 +452,43 @@ func (s *scanner) formFields(text string, out []found) []found {
 		}
 		if eq := strings.IndexByte(t[at:stop], '='); eq > 0 {
 			name, from := unescapeQuery(t[at:at+eq]), at+eq+1
-			if s.byName(name, ruleName) && literal(unescapeQuery(t[from:stop])) {
+			if s.byName(name, ruleField) && literal(unescapeQuery(t[from:stop])) {
 				if rs := literalRanges(t, from, stop); len(rs) > 0 {
-					out = append(out, found{ranges: rs, kind: name, key: name, rank: rankName})
+					out = append(out, found{ranges: rs, kind: kindName(name), key: name, rank: rankName})
 				}
 			}
 		}
 		at = stop + 1
 	}
 	return out
+}
+
+// maxFieldName is the longest form field name (encoded) a form has.
+const maxFieldName = 64
+
+// form reports whether t reads as name=value(&name=value)*: each part a
+// field name (letters, digits, _ . - [ ] and percent escapes, or a
+// {{variable}}) of at most maxFieldName bytes, alone or followed by "=" and
+// a value that does not start with "=".
+func form(t string) bool {
+	for part := range strings.SplitSeq(t, "&") {
+		name, value, eq := strings.Cut(part, "=")
+		if part == "" {
+			continue
+		}
+		if name == "" || len(name) > maxFieldName || eq && strings.HasPrefix(value, "=") {
+			return false
+		}
+		for i := 0; i < len(name); i++ {
+			switch c := name[i]; {
+			case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+			case c == '_', c == '.', c == '-', c == '[', c == ']', c == '%', c == '{', c == '}':
+			default:
+				return false
+			}
+		}
+	}
+	return true
 }
 
 var oneReference = regexp.MustCompile(`\{\{[^{}]*\}\}`)

@@ -213,7 +213,7 @@ func (s *scanner) settle(text string, members bool, allowed func(found) bool) (c
 		}
 		for i := range more {
 			for j, r := range more[i].ranges {
-				more[i].ranges[j] = [2]int{back[r[0]], back[r[1]-1] + 1}
+				more[i].ranges[j] = [2]int{back.index(r[0]), back.index(r[1]-1) + 1}
 			}
 		}
 		cut = resolve(append(cut, more...))
@@ -221,29 +221,47 @@ func (s *scanner) settle(text string, members bool, allowed func(found) bool) (c
 	return cut, first
 }
 
-// without returns text with the secrets' ranges cut, and for each byte of
-// the result its index in text.
-func without(text string, fs []found) (string, []int) {
+// without returns text with the secrets' ranges cut, and the map from
+// the result's bytes back to text.
+func without(text string, fs []found) (string, gaps) {
 	var rs [][2]int
 	for _, f := range fs {
 		rs = append(rs, f.ranges...)
 	}
 	sort.Slice(rs, func(i, j int) bool { return rs[i][0] < rs[j][0] })
 	var b strings.Builder
-	back := make([]int, 0, len(text))
-	last := 0
-	keep := func(to int) {
-		for i := last; i < to; i++ {
-			back = append(back, i)
-		}
-		b.WriteString(text[last:to])
-	}
+	b.Grow(len(text))
+	var back gaps
+	last, cut := 0, 0
 	for _, r := range rs {
 		if r[0] > last {
-			keep(r[0])
+			b.WriteString(text[last:r[0]])
 		}
-		last = max(last, r[1])
+		if r[1] > last {
+			from := max(last, r[0])
+			at := from - cut // where the gap falls in the result
+			cut += r[1] - from
+			back = append(back, gap{at: at, shift: cut})
+			last = r[1]
+		}
 	}
-	keep(len(text))
+	b.WriteString(text[last:])
 	return b.String(), back
+}
+
+// gaps maps the bytes of a text with ranges cut back to the text: one gap
+// per cut, not one index per byte, so a large body costs little.
+type gaps []gap
+
+// gap is a cut: from the result's byte at on, the text's index is shift
+// more.
+type gap struct{ at, shift int }
+
+// index returns the index in text of byte i of the result.
+func (g gaps) index(i int) int {
+	k := sort.Search(len(g), func(k int) bool { return g[k].at > i }) - 1
+	if k < 0 {
+		return i
+	}
+	return i + g[k].shift
 }

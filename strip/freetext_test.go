@@ -1,6 +1,7 @@
 package strip
 
 import (
+	"encoding/json"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/pmprep/pmprep/collection"
@@ -20,6 +22,10 @@ const (
 )
 
 var testGitHub = "ghp_" + strings.Repeat("aB3", 12)
+
+// testBlob is base64 with "==" padding and a secret-looking word inside
+// (…/Pwd/…): once read as a form whose field name was the whole blob.
+var testBlob = strings.Repeat("QUJDREVGR0hJ", 8) + "/Pwd/" + strings.Repeat("a1B2", 10) + "=="
 
 // TestFind: what find cuts out of one free text (a decoded string), what
 // it names it, and what it leaves; a second look finds nothing.
@@ -41,11 +47,23 @@ func TestFind(t *testing.T) {
 		{"Bearer literal", "Authorization: Bearer abcdef0123456789abcdef", "Authorization: Bearer ", false, []string{"Bearer credential"}},
 		{"Bearer JWT", "-H 'Authorization: Bearer " + testJWT + "'", "-H 'Authorization: Bearer '", false, []string{"JWT"}},
 		{"Basic literal", "Basic dXNlcjpwYXNzd29yZA== works", "Basic  works", false, []string{"Basic credential"}},
+		{"Bearer before a period", "Send Bearer abcdefgh12345678. Done.", "Send Bearer . Done.", false, []string{"Bearer credential"}},
+		{"Bearer with inner dots", "Bearer abc.defgh.12345678~..", "Bearer ~..", false, []string{"Bearer credential"}},
+		{"Basic before a period", "Use Basic dXNlcjpwYXNzd29yZA==.", "Use Basic .", false, []string{"Basic credential"}},
 		{"PEM in a JavaScript string", `k = "` + testPEM + `";`, `k = "-----BEGIN PRIVATE KEY-----\n\n\n-----END PRIVATE KEY-----";`, false, []string{"private key"}},
 		{"PEM with line breaks", "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBnVJk5\nQUJD\n-----END EC PRIVATE KEY-----\n",
 			"-----BEGIN EC PRIVATE KEY-----\n\n\n-----END EC PRIVATE KEY-----\n", false, []string{"private key"}},
 		{"PEM in JavaScript lines", `"-----BEGIN PRIVATE KEY-----\n" +` + "\n" + `"MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n" +` + "\n" + `"QUJD\n" +` + "\n" + `"-----END PRIVATE KEY-----"`,
-			`"-----BEGIN PRIVATE KEY-----\n" +` + "\n" + `"\n" +` + "\n" + `"QUJD\n" +` + "\n" + `"-----END PRIVATE KEY-----"`, false, []string{"private key"}},
+			`"-----BEGIN PRIVATE KEY-----\n" +` + "\n" + `"\n" +` + "\n" + `"\n" +` + "\n" + `"-----END PRIVATE KEY-----"`, false, []string{"private key"}},
+		{"PEM on one line, spaced", "-----BEGIN PRIVATE KEY----- " + strings.Repeat("A", 64) + " QUJD== -----END PRIVATE KEY-----",
+			"-----BEGIN PRIVATE KEY-----  -----END PRIVATE KEY-----", false, []string{"private key"}},
+		{"PEM with escaped slashes and headers", `{"k": "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00FF\n\nMIIEvQIB\/ADANBgkqhkiG9w0B\n-----END RSA PRIVATE KEY-----"}`,
+			`{"k": "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00FF\n\n\n-----END RSA PRIVATE KEY-----"}`, false, []string{"private key"}},
+		{"PEM markers around a template", "const pem = `-----BEGIN RSA PRIVATE KEY-----\n${pm.collectionVariables.get('rsa_key')}\n-----END RSA PRIVATE KEY-----`;",
+			"const pem = `-----BEGIN RSA PRIVATE KEY-----\n${pm.collectionVariables.get('rsa_key')}\n-----END RSA PRIVATE KEY-----`;", false, nil},
+		{"PEM markers in comments around code", "// Paste -----BEGIN PRIVATE KEY-----\nconst environmentVariableName = 'k';\nif (x === undefined) {}\n// -----END PRIVATE KEY-----",
+			"// Paste -----BEGIN PRIVATE KEY-----\nconst environmentVariableName = 'k';\nif (x === undefined) {}\n// -----END PRIVATE KEY-----", false, nil},
+		{"PEM placeholder", "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----", "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----", false, nil},
 		{"two secrets", testJWT + " and " + testGitHub, " and ", false, []string{"JWT", "API token"}},
 
 		{"reference", "Authorization: Bearer {{token}}", "Authorization: Bearer {{token}}", false, nil},
@@ -67,9 +85,16 @@ func TestFind(t *testing.T) {
 		{"variables outside strings", `{"id": {{id}}, "password": "p4ss"}`, `{"id": {{id}}, "password": ""}`, true, []string{"password"}},
 		{"names that are not secrets", `{"token_type": "Bearer", "max_tokens": "100", "pass": "4212", "password_policy": "strict", "next_token": "abc", "key": "k"}`,
 			`{"token_type": "Bearer", "max_tokens": "100", "pass": "4212", "password_policy": "strict", "next_token": "abc", "key": "k"}`, true, nil},
+		{"facts about secrets in API data", `{"passwordExpired": "no", "passwordLastChanged": "2024-01-01", "hasPassword": "yes", "is_token_valid": "yes", "secret_arn": "arn:aws:secretsmanager:eu-west-1:1:secret:x", "token_expires_at": "2030", "postman-token": "0b8f5c1e-7a51-4e0a-9d3c-3f3a7c1d2e4f", "password": "p", "last_password": "q", "api_key_hint": "ab…"}`,
+			`{"passwordExpired": "no", "passwordLastChanged": "2024-01-01", "hasPassword": "yes", "is_token_valid": "yes", "secret_arn": "arn:aws:secretsmanager:eu-west-1:1:secret:x", "token_expires_at": "2030", "postman-token": "0b8f5c1e-7a51-4e0a-9d3c-3f3a7c1d2e4f", "password": "", "last_password": "", "api_key_hint": "ab…"}`,
+			true, []string{"password", "last_password"}},
+		{"facts about secrets in a form", "password_changed=1&hasPassword=1&Postman-Token=0b8f&password=p", "password_changed=1&hasPassword=1&Postman-Token=0b8f&password=", true, []string{"password"}},
 		{"form body", "grant_type=password&username=u&password=p%40ss&client_secret=s&scope=a+b", "grant_type=password&username=u&password=&client_secret=&scope=a+b", true, []string{"password", "client_secret"}},
 		{"form response", "access_token=gho_x&token_type=bearer\n", "access_token=&token_type=bearer\n", true, []string{"access_token"}},
 		{"not a form", "password = hunter2 is a bad idea", "password = hunter2 is a bad idea", true, nil},
+		{"base64 blob is not a form", testBlob, testBlob, true, nil},
+		{"short base64 blob is not a form", "QUJD+Pwd+REVG==", "QUJD+Pwd+REVG==", true, nil},
+		{"form with a flag and a padded value", "a=1&debug&token=YWJj==&x[password]=p", "a=1&debug&token=&x[password]=", true, []string{"token", "x[password]"}},
 		{"members only where asked", `{"password":"x"}`, `{"password":"x"}`, false, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -225,6 +250,10 @@ func TestFreeTextPositions(t *testing.T) {
 			`{` + v21 + `, "item": [{"request": {}, "response": [{"header": "Set-Cookie: sid=abc\nWWW-Authenticate: Bearer realm=\"x\""}]}]}`,
 			`{` + v21 + `, "item": [{"request": {}, "response": [{"header": "Set-Cookie: \nWWW-Authenticate: Bearer realm=\"x\""}]}]}`,
 			[]string{"item[0].response[0].header: Set-Cookie response header"}},
+		{"base64 response body",
+			`{` + v21 + `, "item": [{"request": {}, "response": [{"body": "` + testBlob + `"}]}]}`,
+			`{` + v21 + `, "item": [{"request": {}, "response": [{"body": "` + testBlob + `"}]}]}`,
+			nil},
 		{"environment variable description",
 			`{"values": [{"key": "base", "value": "kept", "description": "old key ` + testGitHub + `"}]}`,
 			`{"values": [{"key": "base", "value": "kept", "description": "old key "}]}`,
@@ -281,60 +310,93 @@ func TestFreeTextAllow(t *testing.T) {
 }
 
 // TestScriptsStillParse: a script with its tokens cut is still JavaScript
-// (node --check on the joined exec lines, before and after).
+// (node --check on the joined exec lines, before and after), and scripts
+// whose PEM markers surround code, not a key, stay byte for byte.
 func TestScriptsStillParse(t *testing.T) {
 	node, err := exec.LookPath("node")
 	if err != nil {
 		t.Skip("node is not on PATH")
 	}
-	in, err := os.ReadFile(filepath.Join(fixtures, "free-text.postman_collection.json"))
+	fixture, err := os.ReadFile(filepath.Join(fixtures, "free-text.postman_collection.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := scanOK(t, "f.json", in, Options{})
-	dir := t.TempDir()
-	n := 0
-	for _, doc := range []struct {
-		name string
-		data []byte
-	}{{"before", in}, {"after", res.Out}} {
-		var scripts []string
-		var collect func(v gjson.Result)
-		collect = func(v gjson.Result) {
-			if e := v.Get("script.exec"); e.Exists() {
-				var lines []string
-				if e.IsArray() {
-					for _, l := range e.Array() {
-						lines = append(lines, l.Str)
-					}
-				} else {
-					lines = append(lines, e.Str)
+	script := func(lines ...string) []byte {
+		exec, _ := json.Marshal(lines)
+		return []byte(`{"info": {"name": "t", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}, "item": [], "event": [{"listen": "prerequest", "script": {"exec": ` + string(exec) + `}}]}`)
+	}
+	for _, tc := range []struct {
+		name      string
+		in        []byte
+		unchanged bool
+	}{
+		{"fixture", fixture, false},
+		{"template literal around a variable", script(
+			"const pem = `-----BEGIN RSA PRIVATE KEY-----",
+			"${pm.collectionVariables.get('rsa_key')}",
+			"-----END RSA PRIVATE KEY-----`;",
+			"pm.environment.set('pem', pem);"), true},
+		{"markers in comments", script(
+			"// Paste your key into the environment, e.g. -----BEGIN PRIVATE KEY-----",
+			"const environmentVariableName = 'private_key';",
+			"const x = pm.environment.get(environmentVariableName);",
+			"if (x === undefined) { throw new Error('no key'); }",
+			"// -----END PRIVATE KEY-----"), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := scanOK(t, "f.json", tc.in, Options{})
+			if tc.unchanged {
+				if res.Changed || len(res.Findings) > 0 {
+					t.Errorf("changed: %s\nfindings %+v", res.Out, res.Findings)
 				}
-				scripts = append(scripts, strings.Join(lines, "\n"))
+			} else if !strings.Contains(string(res.Out), `"const jwt = \"\";"`) {
+				t.Error("the fixture's script token was not cut")
 			}
-			if v.IsObject() || v.IsArray() {
-				v.ForEach(func(_, c gjson.Result) bool { collect(c); return true })
+			dir := t.TempDir()
+			for _, doc := range []struct {
+				name string
+				data []byte
+			}{{"before", tc.in}, {"after", res.Out}} {
+				scripts := scriptsOf(doc.data)
+				if tc.name == "fixture" && len(scripts) < 4 {
+					t.Fatalf("%s: %d scripts in the fixture", doc.name, len(scripts))
+				}
+				for i, src := range scripts {
+					f := filepath.Join(dir, doc.name+"-"+string(rune('a'+i))+".js")
+					if err := os.WriteFile(f, []byte(src), 0o644); err != nil {
+						t.Fatal(err)
+					}
+					if out, err := exec.Command(node, "--check", f).CombinedOutput(); err != nil {
+						t.Errorf("%s script %d does not parse: %v\n%s\n%s", doc.name, i, err, out, src)
+					}
+				}
 			}
+		})
+	}
+}
+
+// scriptsOf returns the scripts of a document, exec lines joined.
+func scriptsOf(data []byte) []string {
+	var scripts []string
+	var collect func(v gjson.Result)
+	collect = func(v gjson.Result) {
+		if e := v.Get("script.exec"); e.Exists() {
+			var lines []string
+			if e.IsArray() {
+				for _, l := range e.Array() {
+					lines = append(lines, l.Str)
+				}
+			} else {
+				lines = append(lines, e.Str)
+			}
+			scripts = append(scripts, strings.Join(lines, "\n"))
 		}
-		collect(gjson.ParseBytes(doc.data))
-		if len(scripts) < 4 {
-			t.Fatalf("%s: %d scripts in the fixture", doc.name, len(scripts))
-		}
-		for i, src := range scripts {
-			f := filepath.Join(dir, doc.name+"-"+string(rune('a'+i))+".js")
-			if err := os.WriteFile(f, []byte(src), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			if out, err := exec.Command(node, "--check", f).CombinedOutput(); err != nil {
-				t.Errorf("%s script %d does not parse: %v\n%s", doc.name, i, err, out)
-			}
-			n++
+		if v.IsObject() || v.IsArray() {
+			v.ForEach(func(_, c gjson.Result) bool { collect(c); return true })
 		}
 	}
-	if !strings.Contains(string(res.Out), `"const jwt = \"\";"`) {
-		t.Error("the fixture's script token was not cut")
-	}
-	t.Logf("%d scripts checked", n)
+	collect(gjson.ParseBytes(data))
+	return scripts
 }
 
 // TestFreeTextOnlySecretBytes: a response body with every escape JSON has
@@ -354,5 +416,49 @@ func TestFreeTextOnlySecretBytes(t *testing.T) {
 	inner := gjson.Get(string(doc.Body()), "item.0.response.0.body").Str
 	if !gjson.Valid(inner) || gjson.Get(inner, "access_token").Str != "" || gjson.Get(inner, "note").Str != "é\\/\"😀" {
 		t.Errorf("inner JSON after strip: %s", inner)
+	}
+}
+
+// TestKindNames: names from the document that go into a finding's kind
+// (body members, form fields, headers, parameters, cookies, variables)
+// cannot add a report line or a terminal escape, and are capped.
+func TestKindNames(t *testing.T) {
+	const v21 = `"info": {"name": "t", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}`
+	long := strings.Repeat("é", 40) + "_password"
+	in := `{` + v21 + `, "variable": [{"key": "password\u202e` + long + `", "value": "v"}], "item": [{"request": {` +
+		`"header": [{"key": "X-Api-Key\nFAKE.json:1:1: forged\u001b[2K", "value": "k"}], ` +
+		`"url": {"raw": "https://h/?token%0Aforged=t", "query": [{"key": "token\r\u001b[2K", "value": "t"}]}, ` +
+		`"body": {"mode": "raw", "raw": "a=1\u0026secret%1b%5b2K=s"}}, ` +
+		`"response": [{"header": "X-Api-Key\u001b[2K: v", "cookie": [{"key": "sid\u0007", "value": "c"}], ` +
+		`"body": "{\"my password\\nFAKE.json:9:9: forged line\\u001b[2K\":\"x\"}"}]}]}`
+	res := checkStrip(t, "t.json", []byte(in), Options{})
+	if len(res.Findings) != 8 {
+		t.Errorf("%d findings, want 8: %+v", len(res.Findings), res.Findings)
+	}
+	for _, f := range res.Findings {
+		for _, r := range f.Kind {
+			if !unicode.IsGraphic(r) {
+				t.Errorf("kind %q holds %U", f.Kind, r)
+			}
+		}
+		if len(f.Kind) > maxKindName+40 {
+			t.Errorf("kind %q is %d bytes", f.Kind, len(f.Kind))
+		}
+		t.Logf("%s: %s", f.Path, f.Kind)
+	}
+	for name, want := range map[string]string{
+		"client_secret": "client_secret",
+		"my password":   "my password",
+		"a\nb\x1b[2K":   `"a\nb\x1b[2K"`,
+		"rtl\u202e":     `"rtl\u202e"`,
+		"bad\xffutf8":   `"bad\xffutf8"`,
+		long:            strings.Repeat("é", 32) + "…",
+		"x" + long:      "x" + strings.Repeat("é", 31) + "…",
+		"\x00" + long:   `"\x00` + strings.Repeat("é", 29) + "…",
+		"ünïcödé_tökén": "ünïcödé_tökén",
+	} {
+		if got := kindName(name); got != want {
+			t.Errorf("kindName(%q) = %q, want %q", name, got, want)
+		}
 	}
 }

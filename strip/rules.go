@@ -34,6 +34,24 @@ var secretHeaders = set("authorization", "proxy-authorization", "cookie", "set-c
 // mostly not: Fastly's stats count "pass" (requests passed to the origin).
 var notSecretMembers = set("pass")
 
+// notSecretNames look secret but never are, at any position (lower case):
+// Postman-Token is the request id Postman's client adds to every request.
+var notSecretNames = set("postman-token", "postman_token")
+
+// describesData are words that, after the secret word of a member or field
+// name in API data (a raw body, a saved response), name a fact about the
+// secret rather than the secret: passwordExpired, passwordLastChanged,
+// secret_arn (an AWS Secrets Manager ARN), token_expires_at. They add to
+// the words config.LooksSecret knows (url, name, id, length, policy, …).
+var describesData = set("expired", "expires", "expiry", "expiration", "exp", "changed", "change", "last",
+	"updated", "created", "modified", "rotated", "reset", "at", "date", "time", "timestamp", "arn", "arns",
+	"policy", "policies", "length", "required", "hint", "hints", "status", "state", "strength", "history",
+	"complexity", "rules", "valid", "validity", "set", "enabled", "count", "age")
+
+// flagPrefixes, as a name's first word, make it a yes/no flag about the
+// secret (hasPassword, is_token_valid), not the secret.
+var flagPrefixes = set("has", "is")
+
 // challengeHeaders are response headers whose "Basic realm=…" or "Bearer
 // error=…" is a challenge, not a credential.
 var challengeHeaders = set("www-authenticate", "proxy-authenticate")
@@ -53,11 +71,77 @@ func set(ws ...string) map[string]bool {
 
 func secretHeader(name string) bool {
 	name = strings.TrimSpace(name)
-	return secretHeaders[strings.ToLower(name)] || config.LooksSecret(name)
+	return secretHeaders[strings.ToLower(name)] || looksSecret(name)
 }
 
 func secretQuery(name string) bool {
-	return secretQueryNames[strings.ToLower(name)] || config.LooksSecret(name)
+	return secretQueryNames[strings.ToLower(name)] || looksSecret(name)
+}
+
+// looksSecret is config.LooksSecret without the names that never are.
+func looksSecret(name string) bool {
+	return config.LooksSecret(name) && !notSecretNames[strings.ToLower(strings.TrimSpace(name))]
+}
+
+// aboutSecret reports whether a member or field name in API data, that
+// looks secret, names a fact about the secret: a flag (hasPassword) or a
+// describing word after its last secret word (passwordLastChanged).
+func aboutSecret(name string) bool {
+	ws := nameWords(name)
+	if len(ws) < 2 {
+		return false
+	}
+	if flagPrefixes[ws[0]] {
+		return true
+	}
+	// The last secret word: one alone (password), or one the word before
+	// makes secret (api key).
+	last := -1
+	for i, w := range ws {
+		if config.LooksSecret(w) || i > 0 && !config.LooksSecret(ws[i-1]) && config.LooksSecret(ws[i-1]+"_"+w) {
+			last = i
+		}
+	}
+	if last < 0 {
+		return false
+	}
+	for _, w := range ws[last+1:] {
+		if describesData[strings.TrimRight(w, "0123456789")] {
+			return true
+		}
+	}
+	return false
+}
+
+// nameWords splits a name into lower-case words at separators and
+// camelCase boundaries, as config.LooksSecret reads it: "passwordLastChanged"
+// -> password last changed, "X-API-Key" -> x api key.
+func nameWords(name string) []string {
+	var ws []string
+	var cur []rune
+	flush := func() {
+		if len(cur) > 0 {
+			ws = append(ws, string(cur))
+			cur = cur[:0]
+		}
+	}
+	rs := []rune(name)
+	for i, r := range rs {
+		switch {
+		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
+			flush()
+			continue
+		case unicode.IsUpper(r) && i > 0:
+			prev := rs[i-1]
+			nextLower := i+1 < len(rs) && unicode.IsLower(rs[i+1])
+			if unicode.IsLower(prev) || unicode.IsDigit(prev) || unicode.IsUpper(prev) && nextLower {
+				flush()
+			}
+		}
+		cur = append(cur, unicode.ToLower(r))
+	}
+	flush()
+	return ws
 }
 
 // reference matches one {{variable}} reference, with the parameter name in
@@ -186,7 +270,8 @@ const (
 	ruleHeader             // a credential header or a secret-looking name
 	ruleQuery              // a credential query parameter or a secret-looking name
 	ruleAlways             // every value is a secret (a variable typed "secret")
-	ruleMember             // a JSON member in free text: a credential header or a secret-looking name
+	ruleMember             // a JSON member in free text: a credential header or a secret-looking name, not about the secret
+	ruleField              // a form field in free text: a secret-looking name, not about the secret
 )
 
 type nameRule struct {
@@ -209,9 +294,11 @@ func (s *scanner) byName(name string, r rule) bool {
 		case ruleQuery:
 			secret = secretQuery(name)
 		case ruleMember:
-			secret = secretHeader(name) && !notSecretMembers[strings.ToLower(name)]
+			secret = secretHeader(name) && !notSecretMembers[strings.ToLower(name)] && !aboutSecret(name)
+		case ruleField:
+			secret = looksSecret(name) && !aboutSecret(name)
 		default:
-			secret = config.LooksSecret(name)
+			secret = looksSecret(name)
 		}
 		s.names[k] = secret
 	}

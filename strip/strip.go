@@ -251,7 +251,7 @@ func (s *scanner) cookies(list gjson.Result, path string) {
 	entries(list, func(e entry) {
 		name := e.key.String()
 		if t, ok := text(e.value); ok && literal(t) {
-			s.blank(e.value, index(path, e.i)+".value", name, "response cookie "+name, false)
+			s.blank(e.value, index(path, e.i)+".value", name, "response cookie "+kindName(name), false)
 		}
 	})
 }
@@ -370,7 +370,7 @@ func (s *scanner) headers(h gjson.Result, path string, response bool) {
 		name := e.key.String()
 		if t, ok := text(e.value); ok && !(response && challengeHeaders[strings.ToLower(strings.TrimSpace(name))]) {
 			if why, secret := s.classify(name, t, ruleHeader); secret {
-				s.blank(e.value, index(path, e.i)+".value", name, strings.TrimSpace(name)+label+why, true)
+				s.blank(e.value, index(path, e.i)+".value", name, kindName(strings.TrimSpace(name))+label+why, true)
 			}
 		}
 		s.entryDescription(e, path, "")
@@ -407,7 +407,7 @@ func (s *scanner) headerString(h gjson.Result, path, label string) {
 			to := at + len(strings.TrimRight(line, " \t\r"))
 			if to > from && !challenge {
 				if why, secret := s.classify(name, t.text[from:to], ruleHeader); secret {
-					parts = append(parts, part{from, to, name, name + label + why})
+					parts = append(parts, part{from, to, name, kindName(name) + label + why})
 				}
 			}
 		}
@@ -431,7 +431,7 @@ func (s *scanner) url(u gjson.Result, path string) {
 		name := e.key.String()
 		if t, ok := text(e.value); ok {
 			if why, secret := s.classify(name, unescapeQuery(t), ruleQuery); secret {
-				s.blank(e.value, index(path+".query", e.i)+".value", name, "query parameter "+name+why, false)
+				s.blank(e.value, index(path+".query", e.i)+".value", name, "query parameter "+kindName(name)+why, false)
 			}
 		}
 		s.entryDescription(e, path, ".query")
@@ -465,7 +465,7 @@ func (s *scanner) rawURL(u gjson.Result, path string) {
 			name := unescapeQuery(t.text[at : at+eq])
 			from := at + eq + 1
 			if why, secret := s.classify(name, unescapeQuery(t.text[from:stop]), ruleQuery); secret {
-				parts = append(parts, part{from, stop, name, "query parameter " + name + why})
+				parts = append(parts, part{from, stop, name, "query parameter " + kindName(name) + why})
 			}
 		}
 		at = stop + 1
@@ -541,7 +541,7 @@ func (s *scanner) variables(list gjson.Result, base string) {
 		if !secret {
 			return
 		}
-		kind := "variable " + name + why
+		kind := "variable " + kindName(name) + why
 		if typed {
 			kind = "secret " + kind
 		}

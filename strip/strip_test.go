@@ -236,7 +236,7 @@ func TestNames(t *testing.T) {
 			t.Errorf("header %q should be secret", name)
 		}
 	}
-	for _, name := range []string{"Accept", "Content-Type", "X-Request-Id", "X-Token-Type", "User-Agent", "Authorization-Type"} {
+	for _, name := range []string{"Accept", "Content-Type", "X-Request-Id", "X-Token-Type", "User-Agent", "Authorization-Type", "Postman-Token", "postman-token"} {
 		if secretHeader(name) {
 			t.Errorf("header %q should not be secret", name)
 		}
@@ -246,7 +246,7 @@ func TestNames(t *testing.T) {
 			t.Errorf("query %q should be secret", name)
 		}
 	}
-	for _, name := range []string{"page", "token_type", "keyword", "q", "code_challenge", "redirect_uri"} {
+	for _, name := range []string{"page", "token_type", "keyword", "q", "code_challenge", "redirect_uri", "postman_token"} {
 		if secretQuery(name) {
 			t.Errorf("query %q should not be secret", name)
 		}

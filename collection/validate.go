@@ -130,7 +130,7 @@ func unescapeKey(raw []byte) []byte {
 			continue
 		}
 		if raw[i+1] != 'u' {
-			out = append(out, unescapeChar(raw[i+1]))
+			out = append(out, UnescapeChar(raw[i+1]))
 			i += 2
 			continue
 		}
@@ -162,8 +162,9 @@ func hex4(raw []byte, i int) (uint16, bool) {
 	return uint16(v), err == nil
 }
 
-// unescapeChar is the character a one-letter JSON escape stands for.
-func unescapeChar(e byte) byte {
+// UnescapeChar is the character a one-letter JSON escape (the letter
+// after the backslash) stands for.
+func UnescapeChar(e byte) byte {
 	switch e {
 	case 'b':
 		return '\b'

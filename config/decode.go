@@ -638,7 +638,7 @@ func safeFileName(s string) bool {
 // staging + client_secret -> STAGING_CLIENT_SECRET.
 func envVarName(env, key string) string {
 	var parts []string
-	for _, w := range append(words(env), words(key)...) {
+	for _, w := range append(NameWords(env), NameWords(key)...) {
 		parts = append(parts, strings.ToUpper(w))
 	}
 	s := strings.Join(parts, "_")

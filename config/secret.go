@@ -28,7 +28,7 @@ import (
 // secret. The rule favours few false positives; a key it misses can still
 // be marked {secret: true}.
 func LooksSecret(key string) bool {
-	ws := words(key)
+	ws := NameWords(key)
 	first, last := -1, -1
 	for i := range ws {
 		if secretWord(ws, i) {
@@ -115,9 +115,10 @@ func secretWord(ws []string, i int) bool {
 	return false
 }
 
-// words splits a key into lower-case words at separators and camelCase
-// boundaries: "X-API-Key" -> x api key, "accessTokenURL" -> access token url.
-func words(key string) []string {
+// NameWords splits a key into lower-case words at separators and camelCase
+// boundaries, as LooksSecret reads it: "X-API-Key" -> x api key,
+// "accessTokenURL" -> access token url.
+func NameWords(key string) []string {
 	var ws []string
 	var cur []rune
 	flush := func() {

@@ -55,8 +55,8 @@ func TestWords(t *testing.T) {
 		"":               nil,
 	}
 	for in, want := range tests {
-		if diff := cmp.Diff(want, words(in)); diff != "" {
-			t.Errorf("words(%q) (-want +got):\n%s", in, diff)
+		if diff := cmp.Diff(want, NameWords(in)); diff != "" {
+			t.Errorf("NameWords(%q) (-want +got):\n%s", in, diff)
 		}
 	}
 }

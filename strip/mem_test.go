@@ -93,7 +93,7 @@ func TestMapsBack(t *testing.T) {
 				i++
 				continue
 			}
-			r, next := rune(unescapeByte(raw[i+1])), i+2
+			r, next := rune(collection.UnescapeChar(raw[i+1])), i+2
 			if raw[i+1] == 'u' {
 				r, next = decodeUnicode(raw, i)
 			}

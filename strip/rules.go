@@ -87,7 +87,7 @@ func looksSecret(name string) bool {
 // looks secret, names a fact about the secret: a flag (hasPassword) or a
 // describing word after its last secret word (passwordLastChanged).
 func aboutSecret(name string) bool {
-	ws := nameWords(name)
+	ws := config.NameWords(name)
 	if len(ws) < 2 {
 		return false
 	}
@@ -111,37 +111,6 @@ func aboutSecret(name string) bool {
 		}
 	}
 	return false
-}
-
-// nameWords splits a name into lower-case words at separators and
-// camelCase boundaries, as config.LooksSecret reads it: "passwordLastChanged"
-// -> password last changed, "X-API-Key" -> x api key.
-func nameWords(name string) []string {
-	var ws []string
-	var cur []rune
-	flush := func() {
-		if len(cur) > 0 {
-			ws = append(ws, string(cur))
-			cur = cur[:0]
-		}
-	}
-	rs := []rune(name)
-	for i, r := range rs {
-		switch {
-		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
-			flush()
-			continue
-		case unicode.IsUpper(r) && i > 0:
-			prev := rs[i-1]
-			nextLower := i+1 < len(rs) && unicode.IsLower(rs[i+1])
-			if unicode.IsLower(prev) || unicode.IsDigit(prev) || unicode.IsUpper(prev) && nextLower {
-				flush()
-			}
-		}
-		cur = append(cur, unicode.ToLower(r))
-	}
-	flush()
-	return ws
 }
 
 // reference matches one {{variable}} reference, with the parameter name in

@@ -7,6 +7,8 @@ import (
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/pmprep/pmprep/collection"
 )
 
 // jsonText is a JSON string literal decoded, with a map back to the
@@ -51,7 +53,7 @@ func decodeText(raw string) jsonText {
 		case 'u':
 			r, i = decodeUnicode(raw, i)
 		default:
-			r, i = rune(unescapeByte(e)), i+2
+			r, i = rune(collection.UnescapeChar(e)), i+2
 		}
 		n := b.Len()
 		b.WriteRune(r)
@@ -79,22 +81,6 @@ func decodeUnicode(raw string, i int) (rune, int) {
 		}
 	}
 	return r, i + 6
-}
-
-func unescapeByte(e byte) byte {
-	switch e {
-	case 'b':
-		return '\b'
-	case 'f':
-		return '\f'
-	case 'n':
-		return '\n'
-	case 'r':
-		return '\r'
-	case 't':
-		return '\t'
-	}
-	return e // \" \\ \/
 }
 
 // rawIndex maps a byte index of the decoded text (len(text) included) to

@@ -206,7 +206,9 @@ func keyRuns(text string, from, to int) [][2]int {
 				for m < to && text[m] == '\\' {
 					m++
 				}
-				if m < to && (text[m] == 'n' || text[m] == 'r') {
+				// "\n" or "\r" escapes end a line, and so does a backslash
+				// before a real line break (a JavaScript line continuation).
+				if m < to && (text[m] == 'n' || text[m] == 'r' || text[m] == '\n' || text[m] == '\r') {
 					next = m + 1
 					break
 				}
@@ -243,12 +245,15 @@ func keyRuns(text string, from, to int) [][2]int {
 // the last has a PEM line's length (64 or 76), so code such as
 // "x === undefined" is not a key.
 func keyLine(line string) ([2]int, bool) {
-	const around = " \t\r\"'`+,"
+	// '+' is base64 too: it is JavaScript's concatenation only when a
+	// space, tab or quote stands between it and the key material.
+	const around = " \t\r\"'`,"
+	gap := func(c byte) bool { return strings.IndexByte(around, c) >= 0 }
 	i, e := 0, len(line)
-	for i < e && strings.IndexByte(around, line[i]) >= 0 {
+	for i < e && (gap(line[i]) || line[i] == '+' && (i+1 == e || gap(line[i+1]))) {
 		i++
 	}
-	for e > i && strings.IndexByte(around, line[e-1]) >= 0 {
+	for e > i && (gap(line[e-1]) || line[e-1] == '+' && (e-1 == i || gap(line[e-2]))) {
 		e--
 	}
 	if i == e {

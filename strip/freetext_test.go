@@ -55,6 +55,10 @@ func TestFind(t *testing.T) {
 			"-----BEGIN EC PRIVATE KEY-----\n\n\n-----END EC PRIVATE KEY-----\n", false, []string{"private key"}},
 		{"PEM in JavaScript lines", `"-----BEGIN PRIVATE KEY-----\n" +` + "\n" + `"MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n" +` + "\n" + `"QUJD\n" +` + "\n" + `"-----END PRIVATE KEY-----"`,
 			`"-----BEGIN PRIVATE KEY-----\n" +` + "\n" + `"\n" +` + "\n" + `"\n" +` + "\n" + `"-----END PRIVATE KEY-----"`, false, []string{"private key"}},
+		{"PEM line starting with a base64 plus", "-----BEGIN PRIVATE KEY-----\n" + strings.Repeat("A", 64) + "\n+IIEvQ" + strings.Repeat("B", 57) + "\n-----END PRIVATE KEY-----\n",
+			"-----BEGIN PRIVATE KEY-----\n\n\n-----END PRIVATE KEY-----\n", false, []string{"private key"}},
+		{"PEM in a JavaScript string with line continuations", "const k = \"-----BEGIN PRIVATE KEY-----\\n\\\n" + strings.Repeat("M", 64) + "\\n\\\n-----END PRIVATE KEY-----\";",
+			"const k = \"-----BEGIN PRIVATE KEY-----\\n\\\n\\n\\\n-----END PRIVATE KEY-----\";", false, []string{"private key"}},
 		{"PEM on one line, spaced", "-----BEGIN PRIVATE KEY----- " + strings.Repeat("A", 64) + " QUJD== -----END PRIVATE KEY-----",
 			"-----BEGIN PRIVATE KEY-----  -----END PRIVATE KEY-----", false, []string{"private key"}},
 		{"PEM with escaped slashes and headers", `{"k": "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00FF\n\nMIIEvQIB\/ADANBgkqhkiG9w0B\n-----END RSA PRIVATE KEY-----"}`,
@@ -430,10 +434,11 @@ func TestKindNames(t *testing.T) {
 		`"url": {"raw": "https://h/?token%0Aforged=t", "query": [{"key": "token\r\u001b[2K", "value": "t"}]}, ` +
 		`"body": {"mode": "raw", "raw": "a=1\u0026secret%1b%5b2K=s"}}, ` +
 		`"response": [{"header": "X-Api-Key\u001b[2K: v", "cookie": [{"key": "sid\u0007", "value": "c"}], ` +
-		`"body": "{\"my password\\nFAKE.json:9:9: forged line\\u001b[2K\":\"x\"}"}]}]}`
+		`"body": "{\"my password\\nFAKE.json:9:9: forged line\\u001b[2K\":\"x\"}"}]}, ` +
+		`{"request": {"url": "u", "body": {"mode": "urlencoded", "urlencoded": [{"key": "password\nforged.json:9:9: x: fake", "value": "p"}]}}}]}`
 	res := checkStrip(t, "t.json", []byte(in), Options{})
-	if len(res.Findings) != 8 {
-		t.Errorf("%d findings, want 8: %+v", len(res.Findings), res.Findings)
+	if len(res.Findings) != 9 {
+		t.Errorf("%d findings, want 9: %+v", len(res.Findings), res.Findings)
 	}
 	for _, f := range res.Findings {
 		for _, r := range f.Kind {

@@ -500,7 +500,7 @@ func (s *scanner) body(b gjson.Result, path string) {
 			name := e.key.String()
 			if t, ok := text(e.value); ok {
 				if why, secret := s.classify(name, t, ruleName); secret {
-					s.blank(e.value, index(path+"."+m.member, e.i)+".value", name, m.label+name+why, false)
+					s.blank(e.value, index(path+"."+m.member, e.i)+".value", name, m.label+kindName(name)+why, false)
 				}
 			}
 		})

@@ -73,7 +73,7 @@ func (e *Editor) encodeAt(v gjson.Result, f Fragment) string {
 func sameJSONText(a, b string) bool {
 	i, j := 0, 0
 	for {
-		i, j = skipWS(a, i), skipWS(b, j)
+		i, j = skipSpace(a, i), skipSpace(b, j)
 		if i == len(a) || j == len(b) {
 			return i == len(a) && j == len(b)
 		}
@@ -432,16 +432,16 @@ func pick(obj gjson.Result, keys []string, out []gjson.Result) {
 		return
 	}
 	for i := 1; ; i++ {
-		i = skipWS(raw, i)
+		i = skipSpace(raw, i)
 		if i >= len(raw) || raw[i] != '"' {
 			return
 		}
 		ks, ke := i, skipString(raw, i)
-		i = skipWS(raw, ke)
+		i = skipSpace(raw, ke)
 		if i >= len(raw) || raw[i] != ':' {
 			return
 		}
-		vs := skipWS(raw, i+1)
+		vs := skipSpace(raw, i+1)
 		ve := skipValue(raw, vs)
 		if ve <= vs || ke-ks < 2 {
 			return
@@ -455,7 +455,7 @@ func pick(obj gjson.Result, keys []string, out []gjson.Result) {
 				out[j] = resultAt(raw, vs, ve, obj.Index)
 			}
 		}
-		if i = skipWS(raw, ve); i >= len(raw) || raw[i] != ',' {
+		if i = skipSpace(raw, ve); i >= len(raw) || raw[i] != ',' {
 			return
 		}
 	}

@@ -80,18 +80,6 @@ func skipString(s string, i int) int {
 	}
 }
 
-func skipWS(s string, i int) int {
-	for i < len(s) {
-		switch s[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
-
 // eachChild calls f with the offsets, within raw, of each member (key
 // start, value start and end) or element (key start = value start) of the
 // object or array raw, until f returns false.
@@ -114,7 +102,7 @@ func eachChildWith(s string, i int, value func(keyStart, valStart int) int, f fu
 	obj := s[i] == '{'
 	i++
 	for {
-		i = skipWS(s, i)
+		i = skipSpace(s, i)
 		if i >= len(s) {
 			return len(s)
 		}
@@ -126,11 +114,11 @@ func eachChildWith(s string, i int, value func(keyStart, valStart int) int, f fu
 			if s[i] != '"' {
 				return len(s)
 			}
-			i = skipWS(s, skipString(s, i))
+			i = skipSpace(s, skipString(s, i))
 			if i >= len(s) || s[i] != ':' {
 				return len(s)
 			}
-			i = skipWS(s, i+1)
+			i = skipSpace(s, i+1)
 		}
 		vs := i
 		if value != nil {
@@ -141,7 +129,7 @@ func eachChildWith(s string, i int, value func(keyStart, valStart int) int, f fu
 		if i <= vs || !f(ks, vs, i) {
 			return len(s)
 		}
-		i = skipWS(s, i)
+		i = skipSpace(s, i)
 		if i < len(s) && s[i] == ',' {
 			i++
 		} else if i >= len(s) || s[i] != '}' && s[i] != ']' {

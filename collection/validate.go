@@ -314,7 +314,10 @@ func objectKey(data []byte, i int, keys *keySet) (int, error) {
 	return skipSpace(data, i+1), nil
 }
 
-func skipSpace(data []byte, i int) int {
+// skipSpace returns the offset of the first byte at or after i that is
+// not JSON white space; for the validator's bytes and the skimmer's
+// strings alike.
+func skipSpace[T string | []byte](data T, i int) int {
 	for i < len(data) {
 		switch data[i] {
 		case ' ', '\t', '\n', '\r':

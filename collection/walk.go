@@ -93,7 +93,7 @@ func (t *itemTree) scanArray(i, depth int) int {
 	s := t.text
 	i++ // '['
 	for index := 0; ; index++ {
-		i = skipWS(s, i)
+		i = skipSpace(s, i)
 		if i >= len(s) || s[i] == ']' {
 			return min(i+1, len(s))
 		}
@@ -102,7 +102,7 @@ func (t *itemTree) scanArray(i, depth int) int {
 		} else {
 			i = skipValue(s, i) // not an item; the schema forbids it, and there is nothing to edit
 		}
-		i = skipWS(s, i)
+		i = skipSpace(s, i)
 		if i >= len(s) || s[i] != ',' {
 			return min(i+1, len(s))
 		}
@@ -124,16 +124,16 @@ func (t *itemTree) scanItem(i, index, depth int) int {
 	reqStart, reqEnd, a0, a1 := -1, -1, -1, -1
 	i++ // '{'
 	for {
-		i = skipWS(s, i)
+		i = skipSpace(s, i)
 		if i >= len(s) || s[i] != '"' {
 			break // '}', or malformed
 		}
 		ks, ke := i, skipString(s, i)
-		i = skipWS(s, ke)
+		i = skipSpace(s, ke)
 		if i >= len(s) || s[i] != ':' {
 			break
 		}
-		vs := skipWS(s, i+1)
+		vs := skipSpace(s, i+1)
 		key := t.key(memberSpan{keyStart: int32(ks), keyEnd: int32(ke)})
 		var ve int
 		switch {
@@ -160,7 +160,7 @@ func (t *itemTree) scanItem(i, index, depth int) int {
 		sawItem = sawItem || key == "item"
 		sawRequest = sawRequest || key == "request"
 		members = append(members, memberSpan{int32(ks), int32(ke), int32(vs), int32(ve)})
-		i = skipWS(s, ve)
+		i = skipSpace(s, ve)
 		if i >= len(s) || s[i] != ',' {
 			break
 		}

@@ -107,6 +107,18 @@ func checkStrip(t *testing.T, name string, in []byte, opts Options) Result {
 	if res.Changed == bytes.Equal(res.Out, in) {
 		t.Errorf("Changed = %v, but output equal to input = %v", res.Changed, bytes.Equal(res.Out, in))
 	}
+	// Find + WriteTo (what the CLI streams to disk) writes exactly Scan's output.
+	found, err := Find(doc, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var streamed bytes.Buffer
+	if _, err := found.WriteTo(&streamed); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(streamed.Bytes(), res.Out) {
+		t.Fatalf("Find+WriteTo differs from Scan's output (first difference at byte %d)", firstDiff(streamed.Bytes(), res.Out))
+	}
 	again, err := collection.Parse(name, res.Out)
 	if err != nil {
 		t.Fatalf("output does not parse: %v", err)

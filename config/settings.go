@@ -12,7 +12,8 @@ import (
 func DefaultVarNames() script.VarNames { return script.DefaultVarNames() }
 
 // ScriptSettings returns base with the settings the file set applied over
-// it; a nil Config returns base. When the file renames the token_url, scope
+// it; a nil Config returns base. auth.retry_401 is not a per-token setting
+// and is not applied: see Retry401. When the file renames the token_url, scope
 // or audience variable but does not set auth.token_url, auth.scope or
 // auth.audience, a base template that is just a reference to the old name
 // ("{{token_url}}") follows the rename.
@@ -35,9 +36,6 @@ func (c *Config) ScriptSettings(base script.Settings) script.Settings {
 	}
 	if a.DefaultLifetime.Set {
 		s.DefaultLifetime = a.DefaultLifetime.Value
-	}
-	if a.Retry401.Set {
-		s.Retry401 = a.Retry401.Value
 	}
 	if a.PersistRefreshToken.Set {
 		s.PersistRefreshToken = a.PersistRefreshToken.Value
@@ -63,6 +61,15 @@ func (c *Config) ScriptSettings(base script.Settings) script.Settings {
 	follow(&s.Scope, a.Scope.Set, base.Vars.Scope, s.Vars.Scope)
 	follow(&s.Audience, a.Audience.Set, base.Vars.Audience, s.Vars.Audience)
 	return s
+}
+
+// Retry401 reports auth.retry_401 and whether the file set it. It applies
+// to the whole collection, whatever tokens: says.
+func (c *Config) Retry401() (value, set bool) {
+	if c == nil {
+		return false, false
+	}
+	return c.Auth.Retry401.Value, c.Auth.Retry401.Set
 }
 
 func setStr(dst *string, s Setting[string]) {

@@ -53,7 +53,6 @@ func TestScriptSettings(t *testing.T) {
 				s.Params = []script.Param{{Key: "resource", Value: "r"}, {Key: "b", Value: "{{x}}"}}
 				s.Skew = 1500 * time.Millisecond
 				s.DefaultLifetime = time.Hour
-				s.Retry401 = true
 			},
 		},
 		{
@@ -167,5 +166,29 @@ func TestDefaultVarNames(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, DefaultVarNames()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestRetry401(t *testing.T) {
+	tests := []struct {
+		in           string
+		value, isSet bool
+	}{
+		{"", false, false},
+		{"auth: {retry_401: true}", true, true},
+		{"auth: {retry_401: false}", false, true},
+	}
+	for _, tt := range tests {
+		c, err := Parse("pmprep.yaml", []byte(tt.in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, set := c.Retry401(); v != tt.value || set != tt.isSet {
+			t.Errorf("%q: Retry401() = %v, %v; want %v, %v", tt.in, v, set, tt.value, tt.isSet)
+		}
+	}
+	var nilConfig *Config
+	if v, set := nilConfig.Retry401(); v || set {
+		t.Errorf("nil Config: Retry401() = %v, %v", v, set)
 	}
 }

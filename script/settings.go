@@ -39,6 +39,9 @@ type VarNames struct {
 // Settings is everything the generated scripts depend on. It is the
 // input of Render and the thing hashed into the block's begin marker.
 type Settings struct {
+	// Name is the token domain's name (a key of tokens: in pmprep.yaml);
+	// "" for the one token of a collection without tokens:.
+	Name       string
 	Grant      string // GrantClientCredentials, GrantRefreshToken or GrantPassword
 	ClientAuth string // ClientAuthBasic or ClientAuthBody
 	// TokenURL, Scope and Audience are templates resolved at run time with

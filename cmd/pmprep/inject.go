@@ -157,6 +157,9 @@ func resolveInject(doc *collection.Document, c *cli.Context, cfg *config.Config)
 	}
 	if cfg != nil {
 		s = cfg.ScriptSettings(s)
+		if r, ok := cfg.Retry401(); ok {
+			s.Retry401 = r
+		}
 	}
 	if err := applyInjectFlags(c, &s); err != nil {
 		return nil, nil, err

@@ -17,6 +17,7 @@ type Config struct {
 	File         string // the name given to Load or Parse; used in messages
 	Collection   Setting[string]
 	Auth         Auth
+	Tokens       []Token // in file order; empty when the file has no tokens:
 	Variables    Variables
 	Environments []Environment // in file order
 	Strip        Strip
@@ -67,6 +68,17 @@ type Variables struct {
 	Password     Setting[string]
 	RefreshToken Setting[string]
 	AccessToken  Setting[string]
+}
+
+// Token is one entry of the tokens section: a token domain, whose requests
+// send {{Variable}}. Its settings inherit from auth: and the top-level
+// variables: (see Config.TokenSettings).
+type Token struct {
+	Name      string
+	Line, Col int             // of the name
+	Variable  Setting[string] // the access-token variable; always set in a parsed Config
+	Auth      Auth            // only the keys this token set (Retry401 never set)
+	Variables Variables       // only the names this token set (AccessToken never set)
 }
 
 // Environment is one entry of the environments section; pmprep envs writes

@@ -270,7 +270,7 @@ func TestErrors(t *testing.T) {
 	}{
 		// Unknown keys, with suggestions.
 		{"unknown top-level key", "", "colection: a.json\n",
-			`pmprep.yaml:1:1: unknown key "colection" at the top level (did you mean "collection"? known keys: collection, auth, variables, environments, strip)`},
+			`pmprep.yaml:1:1: unknown key "colection" at the top level (did you mean "collection"? known keys: collection, auth, tokens, variables, environments, strip)`},
 		{"unknown auth key", "", "auth:\n  grant: password\n  scop: x\n",
 			`pmprep.yaml:3:3: unknown key "scop" in auth (did you mean "scope"? known keys: grant, token_url, client_auth, scope, audience, params, skew, default_lifetime, retry_401, persist_refresh_token, type)`},
 		{"camelCase auth key", "", "auth:\n  tokenUrl: x\n",
@@ -398,7 +398,7 @@ func TestErrors(t *testing.T) {
 		{"secret param", "my.yaml", "auth:\n  params:\n    client_assertion_token: eyJabc\n",
 			`my.yaml:3:29: auth.params.client_assertion_token looks secret; do not put its value in my.yaml (it is meant for git). Write: client_assertion_token: "{{client_assertion_token}}" and set client_assertion_token in each environment as {secret: true, from: ENV_VAR} (or, if it is not a secret, list "client_assertion_token" in strip.allow)`},
 		{"secret in merged anchor", "", "common: &c\nenvironments:\n  dev: {password: pw}\n",
-			`pmprep.yaml:1:1: unknown key "common" at the top level (known keys: collection, auth, variables, environments, strip)`},
+			`pmprep.yaml:1:1: unknown key "common" at the top level (known keys: collection, auth, tokens, variables, environments, strip)`},
 
 		// Variable names.
 		{"variable name empty", "", "variables:\n  client_id: \"\"\n",
@@ -492,6 +492,10 @@ func TestSecretNotEchoed(t *testing.T) {
 		"auth:\n  password: " + planted + "\n",
 		"auth:\n  params: {client_secret: " + planted + "}\n",
 		"variables:\n  client_secret: cs\nenvironments:\n  dev:\n    cs: " + planted + "\n",
+		"tokens:\n  u:\n    variable: U\n    params: {client_secret: " + planted + "}\n",
+		"tokens:\n  u:\n    variable: U\n    client_secret: " + planted + "\n",
+		"tokens:\n  u: {variable: U, variables: {password: pw}}\nenvironments:\n  dev:\n    pw: " + planted + "\n",
+		"tokens:\n  u: {variable: U}\nenvironments:\n  dev:\n    U: " + planted + "\n",
 		`{"environments": {"dev": {"client_secret": "` + planted + `"}}}`,
 		`{"environments": {"dev": {"client_secret": {"secret": "` + planted + `"}}}}`,
 	}

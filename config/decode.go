@@ -40,11 +40,17 @@ func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
 }
 
 var (
-	topKeys      = []string{"collection", "auth", "variables", "environments", "strip"}
+	topKeys      = []string{"collection", "auth", "tokens", "variables", "environments", "strip"}
 	authKeys     = []string{"grant", "token_url", "client_auth", "scope", "audience", "params", "skew", "default_lifetime", "retry_401", "persist_refresh_token", "type"}
 	variableKeys = []string{"token_url", "client_id", "client_secret", "scope", "audience", "username", "password", "refresh_token", "access_token"}
-	secretKeys   = []string{"secret", "from"}
-	stripKeys    = []string{"allow"}
+	// tokenKeys are the keys of a tokens: entry: every auth key but
+	// retry_401, which applies to the whole collection.
+	tokenKeys = []string{"variable", "variables", "grant", "token_url", "client_auth", "scope", "audience", "params", "skew", "default_lifetime", "persist_refresh_token", "type"}
+	// tokenVariableKeys are the keys of tokens.NAME.variables: the access
+	// token's variable is tokens.NAME.variable.
+	tokenVariableKeys = variableKeys[:len(variableKeys)-1]
+	secretKeys        = []string{"secret", "from"}
+	stripKeys         = []string{"allow"}
 )
 
 func (d *decoder) config(c *Config, root *yaml.Node) {
@@ -68,8 +74,10 @@ func (d *decoder) config(c *Config, root *yaml.Node) {
 			}
 		case "auth":
 			d.auth(&c.Auth, e.val)
+		case "tokens":
+			c.Tokens = d.tokens(e.key, e.val)
 		case "variables":
-			d.variables(&c.Variables, e.val)
+			d.variables(&c.Variables, e.val, "")
 		case "environments":
 			c.Environments = d.environments(e.val)
 		case "strip":
@@ -79,41 +87,16 @@ func (d *decoder) config(c *Config, root *yaml.Node) {
 		}
 	}
 	d.checkNames(c)
+	d.checkTokens(c)
 	d.checkSecrets(c)
 }
 
 func (d *decoder) auth(a *Auth, v *yaml.Node) {
 	for _, e := range d.mapping(v, "auth") {
-		path := "auth." + e.name
-		switch e.name {
-		case "grant":
-			a.Grant = d.enum(e.val, path, script.GrantClientCredentials, script.GrantRefreshToken, script.GrantPassword)
-		case "token_url":
-			if s := d.str(e.val, path); s.Set {
-				if strings.TrimSpace(s.Value) == "" {
-					d.errorf(e.val, "auth.token_url must not be empty (write a URL or {{token_url}}, or leave the key out)")
-				} else {
-					a.TokenURL = s
-				}
-			}
-		case "client_auth":
-			a.ClientAuth = d.enum(e.val, path, script.ClientAuthBasic, script.ClientAuthBody)
-		case "scope":
-			a.Scope = d.str(e.val, path)
-		case "audience":
-			a.Audience = d.str(e.val, path)
-		case "params":
-			a.Params = d.params(e.val)
-		case "skew":
-			a.Skew = d.duration(e.val, path, false)
-		case "default_lifetime":
-			a.DefaultLifetime = d.duration(e.val, path, true)
-		case "retry_401":
-			a.Retry401 = d.boolean(e.val, path)
-		case "persist_refresh_token":
-			a.PersistRefreshToken = d.boolean(e.val, path)
-		case "type":
-			a.Type = d.enum(e.val, path, TypeBearer, TypeOAuth2)
+		switch {
+		case e.name == "retry_401":
+			a.Retry401 = d.boolean(e.val, "auth.retry_401")
+		case d.authKey(a, e, "auth"):
 		default:
 			hint := ""
 			if contains(variableKeys, e.name) {
@@ -127,17 +110,56 @@ func (d *decoder) auth(a *Auth, v *yaml.Node) {
 	}
 }
 
-func (d *decoder) params(v *yaml.Node) Setting[[]script.Param] {
+// authKey decodes e into a when it is one of the auth keys a token may set
+// too (every one but retry_401); prefix is "auth" or "tokens.NAME". It
+// reports whether e was such a key.
+func (d *decoder) authKey(a *Auth, e entry, prefix string) bool {
+	path := prefix + "." + e.name
+	switch e.name {
+	case "grant":
+		a.Grant = d.enum(e.val, path, script.GrantClientCredentials, script.GrantRefreshToken, script.GrantPassword)
+	case "token_url":
+		if s := d.str(e.val, path); s.Set {
+			if strings.TrimSpace(s.Value) == "" {
+				d.errorf(e.val, "%s must not be empty (write a URL or {{token_url}}, or leave the key out)", path)
+			} else {
+				a.TokenURL = s
+			}
+		}
+	case "client_auth":
+		a.ClientAuth = d.enum(e.val, path, script.ClientAuthBasic, script.ClientAuthBody)
+	case "scope":
+		a.Scope = d.str(e.val, path)
+	case "audience":
+		a.Audience = d.str(e.val, path)
+	case "params":
+		a.Params = d.params(e.val, path)
+	case "skew":
+		a.Skew = d.duration(e.val, path, false)
+	case "default_lifetime":
+		a.DefaultLifetime = d.duration(e.val, path, true)
+	case "persist_refresh_token":
+		a.PersistRefreshToken = d.boolean(e.val, path)
+	case "type":
+		a.Type = d.enum(e.val, path, TypeBearer, TypeOAuth2)
+	default:
+		return false
+	}
+	return true
+}
+
+// params decodes auth.params or tokens.NAME.params (where).
+func (d *decoder) params(v *yaml.Node, where string) Setting[[]script.Param] {
 	n := resolve(v)
 	if !isNull(n) && n.Kind != yaml.MappingNode {
-		d.errorf(n, "expected a mapping for auth.params, found %s (write params: {resource: \"https://api.example.com\"})", describe(n))
+		d.errorf(n, "expected a mapping for %s, found %s (write params: {resource: \"https://api.example.com\"})", where, describe(n))
 		return Setting[[]script.Param]{}
 	}
 	s := Setting[[]script.Param]{Set: true, Line: n.Line, Col: n.Column}
-	for _, e := range d.mapping(n, "auth.params") {
-		path := "auth.params." + e.name
+	for _, e := range d.mapping(n, where) {
+		path := where + "." + e.name
 		if e.name == "" {
-			d.errorf(e.key, "empty parameter name in auth.params (name the form parameter)")
+			d.errorf(e.key, "empty parameter name in %s (name the form parameter)", where)
 			continue
 		}
 		val := d.str(e.val, path)
@@ -150,78 +172,133 @@ func (d *decoder) params(v *yaml.Node) Setting[[]script.Param] {
 	return s
 }
 
-func (d *decoder) variables(vs *Variables, v *yaml.Node) {
+// variables decodes the top-level variables section (token "") or
+// tokens.TOKEN.variables, which has no access_token.
+func (d *decoder) variables(vs *Variables, v *yaml.Node, token string) {
 	fields := map[string]*Setting[string]{
 		"token_url": &vs.TokenURL, "client_id": &vs.ClientID, "client_secret": &vs.ClientSecret,
 		"scope": &vs.Scope, "audience": &vs.Audience, "username": &vs.Username,
 		"password": &vs.Password, "refresh_token": &vs.RefreshToken, "access_token": &vs.AccessToken,
 	}
-	for _, e := range d.mapping(v, "variables") {
+	where, known := "variables", variableKeys
+	if token != "" {
+		where, known = "tokens."+token+".variables", tokenVariableKeys
+		delete(fields, "access_token")
+	}
+	for _, e := range d.mapping(v, where) {
 		f, ok := fields[e.name]
 		if !ok {
-			d.unknown(e, "in variables", variableKeys, "")
+			hint := ""
+			if token != "" && e.name == "access_token" {
+				hint = fmt.Sprintf("the variable the token is published in is tokens.%s.variable: write variable: %s beside variables:", token, exampleVar(token))
+			}
+			d.unknown(e, "in "+where, known, hint)
 			continue
 		}
-		path := "variables." + e.name
-		s := d.str(e.val, path)
-		if !s.Set {
-			continue
-		}
-		switch {
-		case s.Value == "":
-			d.errorf(e.val, "%s must not be empty (write a Postman variable name, e.g. %s)", path, e.name)
-		case strings.Contains(s.Value, "{{") || strings.Contains(s.Value, "}}"):
-			d.errorf(e.val, "%s is a variable name, not a reference (write the name without {{ }})", path)
-		case strings.TrimSpace(s.Value) != s.Value:
-			d.errorf(e.val, "%s has leading or trailing spaces (remove them)", path)
-		default:
+		if s := d.varName(e.val, where+"."+e.name, e.name); s.Set {
 			*f = s
 		}
 	}
 }
 
-// checkNames refuses two script variables with the same name.
-func (d *decoder) checkNames(c *Config) {
-	type role struct {
-		key string
-		s   Setting[string]
+// varName decodes the name of a Postman variable; example is a good name
+// to suggest.
+func (d *decoder) varName(v *yaml.Node, path, example string) Setting[string] {
+	s := d.str(v, path)
+	if !s.Set {
+		return s
 	}
-	v := c.Variables
-	def := DefaultVarNames()
-	roles := []role{
-		{"token_url", v.TokenURL}, {"client_id", v.ClientID}, {"client_secret", v.ClientSecret},
-		{"scope", v.Scope}, {"audience", v.Audience}, {"username", v.Username},
-		{"password", v.Password}, {"refresh_token", v.RefreshToken}, {"access_token", v.AccessToken},
+	switch {
+	case s.Value == "":
+		d.errorf(v, "%s must not be empty (write a Postman variable name, e.g. %s)", path, example)
+	case strings.Contains(s.Value, "{{") || strings.Contains(s.Value, "}}"):
+		d.errorf(v, "%s is a variable name, not a reference (write the name without {{ }})", path)
+	case strings.TrimSpace(s.Value) != s.Value:
+		d.errorf(v, "%s has leading or trailing spaces (remove them)", path)
+	default:
+		return s
 	}
-	defaults := map[string]string{
-		"token_url": def.TokenURL, "client_id": def.ClientID, "client_secret": def.ClientSecret,
-		"scope": def.Scope, "audience": def.Audience, "username": def.Username,
-		"password": def.Password, "refresh_token": def.RefreshToken, "access_token": def.AccessToken,
-	}
+	return Setting[string]{}
+}
+
+// nameRole is one variable name a script reads or publishes, for
+// checkRoles.
+type nameRole struct {
+	path string          // where it is set, for messages: variables.client_id, tokens.user.variable
+	what string          // what it names, for messages: client_id
+	s    Setting[string] // set in the scope being checked
+	name string          // the name in effect (s.Value when set)
+	from string          // unset: the key to set to rename it
+}
+
+// reservedNames are the variables the generated script keeps for itself.
+var reservedNames = map[string]string{
+	script.CacheVar: "pmprep's token cache",
+	script.RetryVar: "pmprep's 401 retry guard",
+}
+
+// checkRoles refuses a name set in this scope that is reserved or that
+// another role already uses; it reports at the later of two set values, or
+// at the one set. It reports whether it found a problem with roles[i] for
+// each i.
+func (d *decoder) checkRoles(roles []nameRole) []bool {
+	bad := make([]bool, len(roles))
 	for i, r := range roles {
 		if !r.s.Set {
 			continue
 		}
+		if what, ok := reservedNames[r.s.Value]; ok {
+			d.errs = append(d.errs, &Error{File: d.file, Line: r.s.Line, Col: r.s.Col,
+				Msg: fmt.Sprintf("%s: %q is reserved for %s (choose another name)", r.path, r.s.Value, what)})
+			bad[i] = true
+			continue
+		}
 		for j, o := range roles {
-			if i == j {
+			if i == j || o.name != r.s.Value {
 				continue
 			}
-			name := defaults[o.key]
-			if o.s.Set {
-				name = o.s.Value
+			if o.s.Set && (o.s.Line > r.s.Line || o.s.Line == r.s.Line && o.s.Col >= r.s.Col) {
+				continue
 			}
-			// Report at the later of two set values, or at the one set.
-			if name == r.s.Value && (!o.s.Set || o.s.Line < r.s.Line || (o.s.Line == r.s.Line && o.s.Col < r.s.Col)) {
-				hint := "choose another name"
-				if !o.s.Set {
-					hint = fmt.Sprintf("choose another name, or rename variables.%s too", o.key)
-				}
-				d.errs = append(d.errs, &Error{File: d.file, Line: r.s.Line, Col: r.s.Col,
-					Msg: fmt.Sprintf("variables.%s: %q is already the name of %s (%s)", r.key, r.s.Value, o.key, hint)})
-				break
+			hint := "choose another name"
+			if !o.s.Set {
+				hint = fmt.Sprintf("choose another name, or rename %s too", o.from)
 			}
+			d.errs = append(d.errs, &Error{File: d.file, Line: r.s.Line, Col: r.s.Col,
+				Msg: fmt.Sprintf("%s: %q is already the name of %s (%s)", r.path, r.s.Value, o.what, hint)})
+			bad[i] = true
+			break
 		}
 	}
+	return bad
+}
+
+// roleList pairs the variables section's settings with role keys, in the
+// order of variableKeys.
+func roleList(v Variables) []Setting[string] {
+	return []Setting[string]{v.TokenURL, v.ClientID, v.ClientSecret, v.Scope, v.Audience, v.Username, v.Password, v.RefreshToken, v.AccessToken}
+}
+
+// roleNames lists the names in effect for the roles of n, in the order of
+// variableKeys.
+func roleNames(n script.VarNames) []string {
+	return []string{n.TokenURL, n.ClientID, n.ClientSecret, n.Scope, n.Audience, n.Username, n.Password, n.RefreshToken, n.AccessToken}
+}
+
+// checkNames refuses two script variables with the same name, and
+// pmprep's own names.
+func (d *decoder) checkNames(c *Config) {
+	names := roleNames(DefaultVarNames())
+	var roles []nameRole
+	for i, s := range roleList(c.Variables) {
+		name := names[i]
+		if s.Set {
+			name = s.Value
+		}
+		key := variableKeys[i]
+		roles = append(roles, nameRole{path: "variables." + key, what: key, s: s, name: name, from: "variables." + key})
+	}
+	d.checkRoles(roles)
 }
 
 var envVarRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -352,10 +429,31 @@ func (d *decoder) strip(s *Strip, v *yaml.Node) {
 // checkSecrets refuses plain values under keys that look secret, or that
 // are the renamed client secret, password, refresh token or access token.
 func (d *decoder) checkSecrets(c *Config) {
+	type role struct{ role, where string }
+	roles := map[string]role{}
+	add := func(name, r, where string) {
+		if _, ok := roles[name]; !ok {
+			roles[name] = role{r, where}
+		}
+	}
 	names := c.ScriptSettings(script.Settings{Vars: DefaultVarNames()}).Vars
-	roles := map[string]string{
-		names.ClientSecret: "client_secret", names.Password: "password",
-		names.RefreshToken: "refresh_token", names.AccessToken: "access_token",
+	for _, r := range []struct{ name, role string }{
+		{names.ClientSecret, "client_secret"}, {names.Password, "password"},
+		{names.RefreshToken, "refresh_token"}, {names.AccessToken, "access_token"},
+	} {
+		add(r.name, r.role, "variables."+r.role)
+	}
+	for _, t := range c.Tokens {
+		v := t.Variables
+		add(t.Variable.Value, "access_token", "tokens."+t.Name+".variable")
+		for _, r := range []struct {
+			s    Setting[string]
+			role string
+		}{{v.ClientSecret, "client_secret"}, {v.Password, "password"}, {v.RefreshToken, "refresh_token"}} {
+			if r.s.Set {
+				add(r.s.Value, r.role, "tokens."+t.Name+".variables."+r.role)
+			}
+		}
 	}
 	file := filepath.Base(c.File)
 	if c.File == "" || c.File == "-" {
@@ -365,13 +463,13 @@ func (d *decoder) checkSecrets(c *Config) {
 		if p.node.Value == "" || isNull(p.node) || p.node.ShortTag() == "!!bool" || refRe.MatchString(p.node.Value) {
 			continue
 		}
-		role, isRole := roles[p.key]
+		r, isRole := roles[p.key]
 		if !isRole && !LooksSecret(p.key) || contains(c.Strip.Allow, p.key) {
 			continue
 		}
 		why := "looks secret"
-		if isRole && role != p.key {
-			why = fmt.Sprintf("holds the %s (variables.%s)", strings.ReplaceAll(role, "_", " "), role)
+		if isRole && r.role != p.key {
+			why = fmt.Sprintf("holds the %s (%s)", strings.ReplaceAll(r.role, "_", " "), r.where)
 		}
 		var fix string
 		if p.env == "" {

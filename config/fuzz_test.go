@@ -27,6 +27,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("pmprep.yaml", "a: b: c\n")
 	f.Add("pmprep.yaml", "environments: {dev: {client_secret: s3cr3t}}")
 	f.Add("pmprep.yaml", "variables: {client_id: client_secret}")
+	f.Add("pmprep.yaml", tokensYAML)
 	f.Fuzz(func(t *testing.T, name, data string) {
 		if len(data) > 1<<14 {
 			return

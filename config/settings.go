@@ -2,6 +2,7 @@ package config
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/pmprep/pmprep/script"
@@ -21,8 +22,12 @@ func (c *Config) ScriptSettings(base script.Settings) script.Settings {
 	if c == nil {
 		return base
 	}
+	return apply(base, c.Auth, c.Variables)
+}
+
+// apply returns base with the settings of a and v that are set applied.
+func apply(base script.Settings, a Auth, v Variables) script.Settings {
 	s := base
-	a := c.Auth
 	setStr(&s.Grant, a.Grant)
 	setStr(&s.ClientAuth, a.ClientAuth)
 	setStr(&s.TokenURL, a.TokenURL)
@@ -41,7 +46,6 @@ func (c *Config) ScriptSettings(base script.Settings) script.Settings {
 		s.PersistRefreshToken = a.PersistRefreshToken.Value
 	}
 
-	v := c.Variables
 	setStr(&s.Vars.TokenURL, v.TokenURL)
 	setStr(&s.Vars.ClientID, v.ClientID)
 	setStr(&s.Vars.ClientSecret, v.ClientSecret)
@@ -61,6 +65,60 @@ func (c *Config) ScriptSettings(base script.Settings) script.Settings {
 	follow(&s.Scope, a.Scope.Set, base.Vars.Scope, s.Vars.Scope)
 	follow(&s.Audience, a.Audience.Set, base.Vars.Audience, s.Vars.Audience)
 	return s
+}
+
+// TokenSettings returns one script.Settings per token of the tokens
+// section, in file order, or nil when there is none. Each is base with
+// auth: and the top-level variables: applied (ScriptSettings), then the
+// token's own settings and variable names, with Vars.AccessToken = the
+// token's variable and Name = its name. Renames follow into templates as in
+// ScriptSettings: a token that renames token_url but sets no token_url gets
+// {{its name}} when the inherited template was {{the inherited name}}.
+func (c *Config) TokenSettings(base script.Settings) []script.Settings {
+	if c == nil || len(c.Tokens) == 0 {
+		return nil
+	}
+	top := c.ScriptSettings(base)
+	out := make([]script.Settings, 0, len(c.Tokens))
+	for _, t := range c.Tokens {
+		s := apply(top, t.Auth, t.Variables)
+		s.Params = slices.Clone(s.Params) // one slice per token
+		s.Vars.AccessToken = t.Variable.Value
+		s.Name = t.Name
+		out = append(out, s)
+	}
+	return out
+}
+
+// AllInputs lists the variables the scripts built from the file read:
+// without tokens:, Inputs(c.ScriptSettings(base)); with it, the Inputs of
+// every TokenSettings in file order, each name once (secret when any token
+// reads it as a secret), and no token's own variable.
+func (c *Config) AllInputs(base script.Settings) []Input {
+	all := c.TokenSettings(base)
+	if len(all) == 0 {
+		return Inputs(c.ScriptSettings(base))
+	}
+	published := map[string]bool{}
+	for _, s := range all {
+		published[s.Vars.AccessToken] = true
+	}
+	var out []Input
+	at := map[string]int{}
+	for _, s := range all {
+		for _, in := range Inputs(s) {
+			if published[in.Name] {
+				continue
+			}
+			if i, ok := at[in.Name]; ok {
+				out[i].Secret = out[i].Secret || in.Secret
+				continue
+			}
+			at[in.Name] = len(out)
+			out = append(out, in)
+		}
+	}
+	return out
 }
 
 // Retry401 reports auth.retry_401 and whether the file set it. It applies
@@ -134,8 +192,14 @@ func Inputs(s script.Settings) []Input {
 // Missing lists the script inputs (see Inputs) that the environment does
 // not set, for pmprep envs to declare empty.
 func (e *Environment) Missing(s script.Settings) []Input {
+	return e.MissingInputs(Inputs(s))
+}
+
+// MissingInputs lists the inputs (e.g. Config.AllInputs) that the
+// environment does not set, in their order.
+func (e *Environment) MissingInputs(inputs []Input) []Input {
 	var out []Input
-	for _, in := range Inputs(s) {
+	for _, in := range inputs {
 		if !e.Has(in.Name) {
 			out = append(out, in)
 		}

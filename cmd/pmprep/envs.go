@@ -48,7 +48,8 @@ func envs(cfg *config.Config, dir string, fromEnv bool, lookup func(string) (str
 	if len(cfg.Environments) == 0 {
 		return &config.Error{File: cfg.File, Msg: "no environments: add an environments: section (see README, \"The config file\")"}
 	}
-	s := cfg.ScriptSettings(script.Defaults())
+	// Every token's inputs, when the config has tokens:.
+	inputs := cfg.AllInputs(script.Defaults())
 	seed := ""
 	if p := cfg.CollectionPath(); p != "" {
 		data, err := readInput(p, nil)
@@ -96,7 +97,7 @@ func envs(cfg *config.Config, dir string, fromEnv bool, lookup func(string) (str
 			vars = append(vars, ev)
 			names = append(names, desc)
 		}
-		for _, in := range env.Missing(s) {
+		for _, in := range env.MissingInputs(inputs) {
 			vars = append(vars, collection.EnvVar{Key: in.Name, Secret: in.Secret})
 			names = append(names, in.Name+" (empty)")
 		}

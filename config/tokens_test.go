@@ -2,6 +2,8 @@ package config
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -419,4 +421,33 @@ func TestTokenErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The README's tokens: example is the one these tests use.
+func TestREADMETokensExample(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Skip("no README:", err)
+	}
+	_, section, _ := strings.Cut(string(readme), "## The config file")
+	section, _, _ = strings.Cut(section, "\n## ")
+	for _, block := range strings.Split(section, "```yaml\n")[1:] {
+		block, _, _ = strings.Cut(block, "```")
+		if !strings.Contains(block, "tokens:") {
+			continue
+		}
+		c, err := Parse("README.md", []byte(block))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := Parse("pmprep.yaml", []byte(tokensYAML))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want.TokenSettings(base()), c.TokenSettings(base())); diff != "" {
+			t.Errorf("README's tokens: example differs from tokensYAML (-want +got):\n%s", diff)
+		}
+		return
+	}
+	t.Error("no yaml block with tokens: in the README's config section")
 }

@@ -7,8 +7,9 @@
 // looks secret is refused without the value appearing in the message,
 // because the file is meant for git; every setting records whether the
 // file set it, so the caller can merge flags > PMPREP_* variables > config
-// > defaults (ScriptSettings does the config step); order is kept for
-// environments, their variables and auth.params.
+// > defaults (ScriptSettings does the config step, TokenSettings the same
+// for each token domain of tokens:); order is kept for tokens,
+// environments, their variables and params.
 //
 // It does not read secrets from the OS environment, check that files
 // exist, or print anything: that is the command line's job.

@@ -74,7 +74,7 @@ func FuzzInject(f *testing.F) {
 		if !doc.Kind.IsCollection() {
 			return
 		}
-		plan := testPlan(retry)
+		plan := testPlanFor(doc, retry)
 		e, rep, err := PlanInject(doc, plan)
 		if err != nil {
 			t.Fatalf("inject: %v", err)
@@ -235,6 +235,15 @@ func injectRegions(doc *Document) []region {
 		if it.AuthHolder.Exists() {
 			if i := memberIndex(it.AuthHolder, "auth"); i >= 0 {
 				rs = append(rs, around(it.AuthHolder, i))
+			} else {
+				// An auth block may be added (noauth, to keep the item's own
+				// credentials): at the end of its holder.
+				_, ends := (&Editor{}).childSpansOf(it.AuthHolder)
+				end := it.AuthHolder.Index + 1
+				if len(ends) > 0 {
+					end = ends[len(ends)-1]
+				}
+				rs = append(rs, region{end, it.AuthHolder.Index + len(it.AuthHolder.Raw) - 1})
 			}
 		}
 		if !it.Request.IsObject() {

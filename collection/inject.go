@@ -3,55 +3,86 @@ package collection
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/tidwall/gjson"
 )
 
-// InjectPlan says what Inject writes. It is built by the caller from the
-// settings and the rendered script; Inject only knows where things go.
+// InjectPlan says what Inject writes. It is built by the caller (package
+// inject decides it from the collection and the settings); Inject only knows
+// where things go and how to edit them without touching other bytes.
 type InjectPlan struct {
 	// PreRequest is pmprep's block for the collection pre-request script,
-	// markers included. It replaces an existing block (found with IsBegin
-	// and IsEnd) or goes before the user's own lines.
+	// markers included. It lives in an event of its own, after the user's
+	// pre-request event, so that the user's lines run first (they may set
+	// the token's inputs) and a user script that fails to compile cannot
+	// take pmprep's down with it. A block an earlier version wrote inside
+	// the user's event is moved out.
 	PreRequest []string
-	// Test is pmprep's block for the collection test script; nil removes a
-	// block an earlier run wrote.
+	// Test is pmprep's block for the collection test script, in an event of
+	// its own likewise; nil removes a block an earlier run wrote.
 	Test           []string
 	IsBegin, IsEnd func(line string) bool
 
-	// Auth is the collection auth to write: Type "bearer" or "oauth2" and
-	// its parameters (in v2.1 order; written in the file's version's form).
-	AuthType   string
-	AuthParams []AuthParam
-
-	// Scripts, when set, renders PreRequest and Test once the items have
-	// been read: the script needs to know which folders' requests do not
-	// use the token (their rules), since it cannot see inherited auth.
-	Scripts func(rules []FolderRule) (preRequest, test []string, err error)
+	// Auth edits the collection auth; nil leaves it as it is.
+	Auth *AuthEdit
 
 	// Variables are declared in the collection "variable" list when no
-	// variable of that key exists.
+	// variable of that key exists (an empty declared one gets the value).
 	Variables []Variable
 
-	// KeepAuth reports whether a request's or folder's bearer/oauth2 block
-	// serves another purpose and must stay. nil: every such block is
-	// replaced by the collection auth.
-	KeepAuth func(typ string, params []KV) bool
+	// Items edits folders and requests, by the offset of the item object
+	// (Item.Value.Index). Items not listed are left alone.
+	Items map[int]ItemEdit
 }
 
-// FolderRule marks a folder, by the names from the collection root down to
-// it, whose requests stop (UsesToken false: apikey, noauth, … auth) or start
-// again (true) using the collection token when they inherit.
-type FolderRule struct {
-	Path      []string
-	UsesToken bool
+// AuthEdit changes an auth block: Block replaces it whole (or adds it where
+// there is none); otherwise Params change single parameter values in place,
+// every other byte of the block kept.
+type AuthEdit struct {
+	Block  *AuthBlock
+	Params []ParamEdit
+	// Add appends parameters to the block's list (in place edits only).
+	Add []AuthParam
 }
 
-// AuthParam is one parameter of the collection auth block.
+// AuthBlock is an auth block to write: its type and parameters (in v2.1
+// order; written in the file's version's form).
+type AuthBlock struct {
+	Type   string
+	Params []AuthParam
+}
+
+// ParamEdit replaces one parameter value (a KV.Result from AuthParams)
+// with a string.
+type ParamEdit struct {
+	Value gjson.Result
+	Text  string
+}
+
+// ItemEdit is what happens to one folder or request.
+type ItemEdit struct {
+	// RemoveAuth deletes the item's auth block, so that it inherits.
+	RemoveAuth bool
+	// Auth edits the item's auth block (or, with Block, writes one).
+	Auth *AuthEdit
+	// DropHeader reports, for an enabled Authorization header's value,
+	// whether it is a stale token to remove: the auth sends a fresh one.
+	DropHeader func(value string) bool
+}
+
+// AuthParam is one parameter of an auth block. Value is a string, or with
+// Raw a JSON value written as it is (a boolean kept from the user's block).
 type AuthParam struct {
 	Key, Value string
+	Raw        bool
+}
+
+func (p AuthParam) fragment() Fragment {
+	if p.Raw {
+		return Raw(p.Value)
+	}
+	return String(p.Value)
 }
 
 // Variable is a collection variable to declare.
@@ -63,26 +94,17 @@ type Variable struct {
 // paths and names only, never values.
 type InjectReport struct {
 	Changed        bool
-	ScriptAction   string   // "added" or "replaced" or "unchanged"
-	AuthAction     string   // "added", "replaced (was apikey)", "unchanged"
+	ScriptAction   string   // "added", "replaced", "moved" or "unchanged"
+	AuthAction     string   // "added", "replaced (was apikey)", "edited", "unchanged"
 	DeclaredVars   []string // variable keys added
-	Requests       int      // requests in the collection
-	Inheriting     int      // requests that now use the collection auth
-	RemovedAuth    []string // paths of bearer/oauth2 blocks removed so they inherit
-	RetargetedAuth []string // paths of blocks rewritten to use the token (a folder above them has other auth)
+	RemovedAuth    []string // paths of auth blocks removed so they inherit
+	EditedAuth     []string // paths of auth blocks rewritten or edited in place
 	RemovedHeaders []string // paths of Authorization headers removed
-	LeftAuth       []string // "path (type)" of auth blocks kept
-	LeftHeaders    []string // paths of Authorization headers kept (not a bearer token)
-	NotUsingToken  int      // requests that keep their own or a folder's other auth
-	// AmbiguousFolders are name paths ("A / B") that several folders share
-	// while only some of them send the token. The script tells folders
-	// apart by name path, so their requests all fetch a token.
-	AmbiguousFolders []string
 }
 
 // Inject applies plan to a collection and returns the new file bytes.
 // Nothing outside the collection auth, event and variable lists and the
-// bearer/oauth2 blocks and Authorization headers it replaces is touched.
+// item edits of the plan is touched.
 func Inject(doc *Document, plan InjectPlan) ([]byte, *InjectReport, error) {
 	e, rep, err := PlanInject(doc, plan)
 	if err != nil {
@@ -103,18 +125,16 @@ func PlanInject(doc *Document, plan InjectPlan) (*Editor, *InjectReport, error) 
 		return nil, nil, &InputError{File: doc.Name, Msg: "inject needs a collection, this is a " + doc.Kind.String() + " file"}
 	}
 	e := NewEditor(doc)
-	rep := &InjectReport{}
+	rep := &InjectReport{AuthAction: "unchanged"}
 	root := doc.root
 	top := doc.topLevel().fields
 
 	// Appended in Postman's own order: auth, event, variable.
-	rep.AuthAction = injectAuth(e, doc, root, top["auth"], plan)
-	rules, err := injectItems(e, doc, plan, rep)
-	if err != nil {
-		return nil, nil, err
+	if plan.Auth != nil {
+		rep.AuthAction = editAuth(e, doc, root, top["auth"], "auth", *plan.Auth)
 	}
-	if plan.Scripts != nil {
-		if plan.PreRequest, plan.Test, err = plan.Scripts(rules); err != nil {
+	if len(plan.Items) > 0 {
+		if err := editItems(e, doc, plan.Items, rep); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -139,8 +159,56 @@ func lines2fragments(lines []string) Array {
 	return a
 }
 
-// injectEvents writes the pre-request block and the test block (or removes
-// an old test block).
+// block is where an earlier pmprep block sits: in event ev (index evIndex
+// of the event list), exec elements [begin, end]; own when the event holds
+// nothing else.
+type block struct {
+	ev         gjson.Result
+	evIndex    int
+	exec       gjson.Result
+	begin, end int
+	own        bool
+}
+
+// findBlocks lists the pmprep blocks in the enabled events for listen.
+func findBlocks(events gjson.Result, listen string, plan InjectPlan) []block {
+	var out []block
+	i := -1
+	events.ForEach(func(_, v gjson.Result) bool {
+		i++
+		l, _ := Field(v, "listen")
+		d, _ := Field(v, "disabled")
+		if !v.IsObject() || l.String() != listen || d.Bool() {
+			return true
+		}
+		exec := v.Get("script.exec")
+		if !exec.IsArray() {
+			return true
+		}
+		elems := exec.Array()
+		begin := -1
+		for j, el := range elems {
+			if el.Type != gjson.String {
+				continue
+			}
+			switch {
+			case begin < 0 && plan.IsBegin(el.Str):
+				begin = j
+			case begin >= 0 && plan.IsEnd(el.Str):
+				out = append(out, block{ev: v, evIndex: i, exec: exec, begin: begin, end: j, own: begin == 0 && j == len(elems)-1})
+				begin = -1
+			}
+		}
+		if begin >= 0 { // a lone begin marker: that line is ours
+			out = append(out, block{ev: v, evIndex: i, exec: exec, begin: begin, end: begin, own: len(elems) == 1})
+		}
+		return true
+	})
+	return out
+}
+
+// injectEvents puts pmprep's pre-request (and test) block in an event of
+// its own, after the user's, and takes earlier blocks out of the user's.
 func injectEvents(e *Editor, root, events gjson.Result, plan InjectPlan) string {
 	want := []struct {
 		listen string
@@ -153,6 +221,9 @@ func injectEvents(e *Editor, root, events gjson.Result, plan InjectPlan) string 
 				add = append(add, scriptEvent(w.listen, w.lines))
 			}
 		}
+		if len(add) == 0 {
+			return "unchanged"
+		}
 		if events.Exists() {
 			e.Replace(events, add)
 		} else {
@@ -162,120 +233,36 @@ func injectEvents(e *Editor, root, events gjson.Result, plan InjectPlan) string 
 	}
 	action := "unchanged"
 	for _, w := range want {
-		var ev gjson.Result
-		evIndex, i := -1, 0
-		events.ForEach(func(_, v gjson.Result) bool {
-			// A disabled event never runs (the SDK skips it): ours must not go there.
-			l, _ := Field(v, "listen")
-			d, _ := Field(v, "disabled")
-			if v.IsObject() && l.String() == w.listen && !d.Bool() {
-				ev, evIndex = v, i
-				return false
+		a := "unchanged"
+		kept := false // our own event holds the new block
+		for _, b := range findBlocks(events, w.listen, plan) {
+			switch {
+			case b.own && !kept && w.lines != nil:
+				kept = true
+				if !sameLines(b.exec.Array()[b.begin:b.end+1], w.lines) {
+					e.Replace(b.exec, lines2fragments(w.lines))
+					a = "replaced"
+				}
+			case b.own:
+				e.Delete(events, b.evIndex)
+				a = "removed"
+			default:
+				// Inside the user's script (as pmprep 0.x wrote it): take it out.
+				e.ReplaceElements(b.exec, b.begin, b.end, nil)
+				a = "moved"
 			}
-			i++
-			return true
-		})
-		if w.lines == nil && onlyOurLines(ev, plan) {
-			e.Delete(events, evIndex) // the event held nothing but our old block
-			continue
 		}
-		if !ev.Exists() {
-			if w.lines != nil {
-				e.AppendElement(events, scriptEvent(w.listen, w.lines))
-				action = "added"
+		if !kept && w.lines != nil {
+			e.AppendElement(events, scriptEvent(w.listen, w.lines))
+			if a == "unchanged" {
+				a = "added"
 			}
-			continue
 		}
-		if a := injectExec(e, ev, w.lines, plan); w.listen == "prerequest" {
+		if w.listen == "prerequest" {
 			action = a
 		}
 	}
 	return action
-}
-
-// injectExec puts lines into one event's script, keeping the user's lines.
-func injectExec(e *Editor, ev gjson.Result, lines []string, plan InjectPlan) string {
-	script, ok := Field(ev, "script")
-	if !ok || !script.IsObject() {
-		if lines == nil {
-			return "unchanged"
-		}
-		e.Set(ev, "script", Object{{"type", String("text/javascript")}, {"exec", lines2fragments(lines)}})
-		return "added"
-	}
-	exec, ok := Field(script, "exec")
-	switch {
-	case !ok:
-		if lines == nil {
-			return "unchanged"
-		}
-		e.AppendMember(script, "exec", lines2fragments(lines))
-		return "added"
-	case exec.Type == gjson.String:
-		// One multi-line string: keep it verbatim as one element after ours.
-		if lines == nil {
-			return "unchanged"
-		}
-		a := lines2fragments(lines)
-		if exec.Str != "" {
-			a = append(a, Raw(exec.Raw))
-		}
-		e.Replace(exec, a)
-		return "added"
-	case !exec.IsArray():
-		if lines == nil {
-			return "unchanged"
-		}
-		e.Replace(exec, lines2fragments(lines))
-		return "replaced"
-	}
-	elems := exec.Array()
-	begin, end := -1, -1
-	for i, el := range elems {
-		if el.Type != gjson.String {
-			continue
-		}
-		if begin < 0 && plan.IsBegin(el.Str) {
-			begin = i
-		} else if begin >= 0 && plan.IsEnd(el.Str) {
-			end = i
-			break
-		}
-	}
-	if begin >= 0 && end < 0 {
-		end = begin // a lone begin marker: replace just that line
-	}
-	switch {
-	case begin >= 0:
-		if sameLines(elems[begin:end+1], lines) {
-			return "unchanged"
-		}
-		e.ReplaceElements(exec, begin, end, lines2fragments(lines))
-		if lines == nil {
-			return "removed"
-		}
-		return "replaced"
-	case lines == nil:
-		return "unchanged"
-	case len(elems) == 0:
-		for _, l := range lines {
-			e.AppendElement(exec, String(l))
-		}
-	default:
-		// Ours first, so the token is set before the user's lines run.
-		e.ReplaceElements(exec, 0, 0, append(lines2fragments(lines), Raw(elems[0].Raw)))
-	}
-	return "added"
-}
-
-// onlyOurLines reports whether an event's script is exactly one pmprep block.
-func onlyOurLines(ev gjson.Result, plan InjectPlan) bool {
-	exec := ev.Get("script.exec")
-	if !exec.IsArray() {
-		return false
-	}
-	el := exec.Array()
-	return len(el) >= 2 && plan.IsBegin(el[0].Str) && plan.IsEnd(el[len(el)-1].Str)
 }
 
 func sameLines(elems []gjson.Result, lines []string) bool {
@@ -290,29 +277,64 @@ func sameLines(elems []gjson.Result, lines []string) bool {
 	return true
 }
 
-// authFragment encodes the collection auth in the file's version's form.
-func authFragment(kind Kind, typ string, params []AuthParam) Object {
+// authFragment encodes an auth block in the file's version's form.
+func authFragment(kind Kind, b AuthBlock) Object {
 	var p Fragment
 	if kind == KindCollection20 {
 		o := Object{}
-		for _, kv := range params {
-			o = append(o, Member{kv.Key, String(kv.Value)})
+		for _, kv := range b.Params {
+			o = append(o, Member{kv.Key, kv.fragment()})
 		}
 		p = o
 	} else {
 		a := Array{}
-		for _, kv := range params {
-			a = append(a, Object{{"key", String(kv.Key)}, {"value", String(kv.Value)}, {"type", String("string")}})
+		for _, kv := range b.Params {
+			typ := "string"
+			if kv.Raw && (kv.Value == "true" || kv.Value == "false") {
+				typ = "boolean"
+			} else if kv.Raw {
+				typ = "any"
+			}
+			a = append(a, Object{{"key", String(kv.Key)}, {"value", kv.fragment()}, {"type", String(typ)}})
 		}
 		p = a
 	}
-	return Object{{"type", String(typ)}, {typ, p}}
+	return Object{{"type", String(b.Type)}, {b.Type, p}}
 }
 
-func injectAuth(e *Editor, doc *Document, root, auth gjson.Result, plan InjectPlan) string {
-	f := authFragment(doc.Kind, plan.AuthType, plan.AuthParams)
+// editAuth applies ed to the auth member key of holder (whose current value
+// is auth, maybe absent).
+func editAuth(e *Editor, doc *Document, holder, auth gjson.Result, key string, ed AuthEdit) string {
+	if ed.Block == nil {
+		changed := false
+		for _, p := range ed.Params {
+			if p.Value.Exists() && p.Value.String() != p.Text {
+				e.Replace(p.Value, String(p.Text))
+				changed = true
+			}
+		}
+		if list, ok := Field(auth, AuthType(auth)); ok && len(ed.Add) > 0 {
+			for _, p := range ed.Add {
+				switch {
+				case list.IsArray():
+					e.AppendElement(list, Object{{"key", String(p.Key)}, {"value", String(p.Value)}, {"type", String("string")}})
+				case list.IsObject():
+					e.AppendMember(list, p.Key, String(p.Value))
+				}
+			}
+			changed = true
+		}
+		if changed {
+			return "edited"
+		}
+		return "unchanged"
+	}
+	f := authFragment(doc.Kind, *ed.Block)
+	if ed.Block.Type == "noauth" {
+		f = Object{{"type", String("noauth")}}
+	}
 	if !auth.Exists() {
-		e.AppendMember(root, "auth", f)
+		e.AppendMember(holder, key, f)
 		return "added"
 	}
 	old := AuthType(auth)
@@ -343,7 +365,7 @@ func declareVariables(e *Editor, root, vars gjson.Result, want []Variable) []str
 	for _, v := range want {
 		if old, ok := have[v.Key]; ok {
 			// An empty declaration gets the value found in the collection's
-			// oauth2 block (which inject replaces); a set one stays.
+			// oauth2 block; a set one stays.
 			if cur, _ := Field(old, "value"); v.Value != "" && cur.String() == "" && old.IsObject() {
 				e.Set(old, "value", String(v.Value))
 				names = append(names, v.Key+" (value filled in)")
@@ -368,125 +390,49 @@ func declareVariables(e *Editor, root, vars gjson.Result, want []Variable) []str
 	return names
 }
 
-// injectItems makes bearer/oauth2 blocks inherit the collection auth and
-// removes Authorization headers that carry stale tokens.
-func injectItems(e *Editor, doc *Document, plan InjectPlan, rep *InjectReport) ([]FolderRule, error) {
-	var rules []FolderRule
-	// usesCollection records, per folder (by offset: the Items themselves
-	// need not outlive the walk), whether its requests reach the collection
-	// auth when they inherit.
-	usesCollection := map[int]bool{}
-	// The script finds a request's folder by its name path, so folders
-	// that share one must agree; where they do not, the path gets a rule
-	// that fetches the token: a token fetched and not sent costs one
-	// request, one not fetched breaks the requests that need it.
-	byNamePath := map[string]bool{} // joined name path -> uses the token
-	var ambiguous [][]string
-	// The collection auth, encoded once per place it can be written in
-	// (indentation, one line or not): thousands of blocks may be retargeted.
-	auth := authFragment(doc.Kind, plan.AuthType, plan.AuthParams)
+// editItems applies the plan's item edits in one walk.
+func editItems(e *Editor, doc *Document, edits map[int]ItemEdit, rep *InjectReport) error {
+	// A block written at the same indentation is encoded once: thousands
+	// of blocks may be rewritten alike.
 	encoded := map[string]string{}
-	retarget := func(v gjson.Result) {
-		where := e.lineIndent(v.Index)
-		if oneLineContainer(v.Raw) {
-			where += "\x00"
-		}
-		text, ok := encoded[where]
+	return Walk(doc, func(it *Item) error {
+		ed, ok := edits[it.Value.Index]
 		if !ok {
-			text = e.encodeAt(v, auth)
-			encoded[where] = text
-		}
-		if !sameJSONText(text, v.Raw) {
-			e.ReplaceRaw(v, text)
-		}
-	}
-	err := walk(doc, false, func(it *Item) error {
-		inherited := it.Parent == nil || usesCollection[it.Parent.Value.Index]
-		uses := inherited
-		if typ := AuthType(it.Auth); typ != "" && typ != "inherit" {
-			switch {
-			case (typ == "bearer" || typ == "oauth2") && (plan.KeepAuth == nil || !plan.KeepAuth(typ, AuthParams(it.Auth, typ))):
-				if inherited {
-					e.DeleteMember(it.AuthHolder, "auth")
-					rep.RemovedAuth = append(rep.RemovedAuth, it.AuthPath)
-				} else {
-					// A folder above has other auth: point this block at the token instead.
-					retarget(it.Auth)
-					rep.RetargetedAuth = append(rep.RetargetedAuth, it.AuthPath)
-				}
-				uses = true
-			default:
-				rep.LeftAuth = append(rep.LeftAuth, it.AuthPath+" ("+typ+")")
-				uses = false
-			}
-		}
-		if it.Folder {
-			usesCollection[it.Value.Index] = uses
-			path := namePath(it)
-			key := strings.Join(path, "\x00")
-			if prev, seen := byNamePath[key]; !seen {
-				byNamePath[key] = uses
-			} else if prev != uses {
-				byNamePath[key] = true
-				ambiguous = append(ambiguous, path)
-			}
-			if uses != inherited {
-				rules = append(rules, FolderRule{Path: path, UsesToken: uses})
-			}
 			return nil
 		}
-		rep.Requests++
-		if !uses {
-			rep.NotUsingToken++
-			return nil
+		switch {
+		case ed.RemoveAuth && it.Auth.Exists():
+			e.DeleteMember(it.AuthHolder, "auth")
+			rep.RemovedAuth = append(rep.RemovedAuth, it.AuthPath)
+		case ed.Auth != nil && ed.Auth.Block != nil && it.Auth.Exists():
+			f := authFragment(doc.Kind, *ed.Auth.Block)
+			if ed.Auth.Block.Type == "noauth" {
+				f = Object{{"type", String("noauth")}}
+			}
+			where := e.lineIndent(it.Auth.Index)
+			if oneLineContainer(it.Auth.Raw) {
+				where += "\x00"
+			}
+			where += fmt.Sprint(ed.Auth.Block)
+			text, ok := encoded[where]
+			if !ok {
+				text = e.encodeAt(it.Auth, f)
+				encoded[where] = text
+			}
+			if !sameJSONText(text, it.Auth.Raw) {
+				e.ReplaceRaw(it.Auth, text)
+				rep.EditedAuth = append(rep.EditedAuth, it.AuthPath)
+			}
+		case ed.Auth != nil && it.AuthHolder.Exists():
+			if a := editAuth(e, doc, it.AuthHolder, it.Auth, "auth", *ed.Auth); a != "unchanged" {
+				rep.EditedAuth = append(rep.EditedAuth, it.AuthPath)
+			}
 		}
-		rep.Inheriting++
-		if it.Request.IsObject() {
-			removeAuthorizationHeaders(e, it, rep)
+		if ed.DropHeader != nil && !it.Folder && it.Request.IsObject() {
+			removeAuthorizationHeaders(e, it, ed.DropHeader, rep)
 		}
 		return nil
 	})
-	if len(ambiguous) > 0 {
-		rules = resolveAmbiguous(rules, ambiguous, rep)
-	}
-	return rules, err
-}
-
-// resolveAmbiguous makes each name path that folders with different auth
-// share fetch the token, and reports it (once per path).
-func resolveAmbiguous(rules []FolderRule, ambiguous [][]string, rep *InjectReport) []FolderRule {
-	shared := map[string]bool{}
-	for _, p := range ambiguous {
-		key := strings.Join(p, "\x00")
-		if shared[key] {
-			continue
-		}
-		shared[key] = true
-		rep.AmbiguousFolders = append(rep.AmbiguousFolders, strings.Join(p, " / "))
-	}
-	rules = slices.DeleteFunc(rules, func(r FolderRule) bool { return shared[strings.Join(r.Path, "\x00")] })
-	for _, p := range ambiguous {
-		if key := strings.Join(p, "\x00"); shared[key] {
-			delete(shared, key)
-			rules = append(rules, FolderRule{Path: p, UsesToken: true})
-		}
-	}
-	return rules
-}
-
-// namePath is the names of the folders from the collection root down to
-// it, as the sandbox's pm.execution.location spells them.
-func namePath(it *Item) []string {
-	var names []string
-	for p := it; p != nil; p = p.Parent {
-		// Read here, not from Fields: inject walks without them.
-		name, _ := Field(p.Value, "name")
-		names = append(names, name.String())
-	}
-	for l, r := 0, len(names)-1; l < r; l, r = l+1, r-1 {
-		names[l], names[r] = names[r], names[l]
-	}
-	return names
 }
 
 var headerKeys = []string{"key", "value", "disabled"}
@@ -515,13 +461,13 @@ func mentionsAuthorization(raw string) bool {
 
 // removeAuthorizationHeaders drops enabled Authorization headers that send
 // a bearer token: the collection auth sends the fresh one.
-func removeAuthorizationHeaders(e *Editor, it *Item, rep *InjectReport) {
+func removeAuthorizationHeaders(e *Editor, it *Item, drop func(string) bool, rep *InjectReport) {
 	headers, ok := e.doc.field(it.Request, "header")
 	if !ok || !mentionsAuthorization(headers.Raw) {
 		return
 	}
 	if headers.Type == gjson.String {
-		removeAuthorizationLines(e, headers, it.Path+".request.header", rep)
+		removeAuthorizationLines(e, headers, it.Path+".request.header", drop, rep)
 		return
 	}
 	if !headers.IsArray() {
@@ -541,21 +487,47 @@ func removeAuthorizationHeaders(e *Editor, it *Item, rep *InjectReport) {
 			return true
 		}
 		path := it.Path + ".request.header[" + itoa(i) + "]"
-		if sendsBearerToken(value.String()) {
+		if drop(value.String()) {
 			e.Delete(headers, i)
 			rep.RemovedHeaders = append(rep.RemovedHeaders, path)
-		} else {
-			rep.LeftHeaders = append(rep.LeftHeaders, path)
 		}
 		return true
 	})
 }
 
-// sendsBearerToken reports whether an Authorization header value is a
-// bearer token (or nothing): the collection auth sends a fresh one.
-func sendsBearerToken(value string) bool {
-	v := strings.TrimSpace(value)
-	return v == "" || len(v) > 7 && strings.EqualFold(v[:7], "bearer ")
+// AuthorizationHeaders returns the values of a request's enabled
+// Authorization headers, in both forms of the header list (array, or one
+// string of "Key: value" lines as Header.parse reads it).
+func AuthorizationHeaders(doc *Document, it *Item) []string {
+	if it.Folder || !it.Request.IsObject() {
+		return nil
+	}
+	headers, ok := doc.field(it.Request, "header")
+	if !ok || !mentionsAuthorization(headers.Raw) {
+		return nil
+	}
+	var out []string
+	if headers.Type == gjson.String {
+		for _, l := range strings.Split(headers.Str, "\n") {
+			key, value, ok := strings.Cut(strings.TrimSuffix(l, "\r"), ":")
+			if ok && !strings.ContainsAny(key, " \t") && strings.EqualFold(key, "authorization") {
+				out = append(out, strings.TrimSpace(value))
+			}
+		}
+		return out
+	}
+	headers.ForEach(func(_, h gjson.Result) bool {
+		if !h.IsObject() || !mentionsAuthorization(h.Raw) {
+			return true
+		}
+		var f [3]gjson.Result
+		pick(h, headerKeys, f[:])
+		if strings.EqualFold(strings.TrimSpace(f[0].String()), "authorization") && !f[2].Bool() {
+			out = append(out, f[1].String())
+		}
+		return true
+	})
+	return out
 }
 
 // removeAuthorizationLines handles the string form of a header list that
@@ -564,7 +536,7 @@ func sendsBearerToken(value string) bool {
 // Lines that send a bearer token are cut from the raw JSON string with
 // their line break; every other byte of the string, escapes included,
 // stays as written.
-func removeAuthorizationLines(e *Editor, headers gjson.Result, path string, rep *InjectReport) {
+func removeAuthorizationLines(e *Editor, headers gjson.Result, path string, stale func(string) bool, rep *InjectReport) {
 	raw := headers.Raw
 	body := raw[1 : len(raw)-1]
 	lines := rawLines(body)
@@ -587,8 +559,7 @@ func removeAuthorizationLines(e *Editor, headers gjson.Result, path string, rep 
 			continue
 		}
 		where := fmt.Sprintf("%s (line %d)", path, n+1)
-		if !sendsBearerToken(value) {
-			rep.LeftHeaders = append(rep.LeftHeaders, where)
+		if !stale(value) {
 			continue
 		}
 		drop[n], removed = true, true
@@ -674,6 +645,25 @@ func lineBreakAt(body string, i int) int {
 
 func isCR(brk string) bool { return brk == `\r` || strings.EqualFold(brk, `\u000d`) }
 func isLF(brk string) bool { return brk == `\n` || strings.EqualFold(brk, `\u000a`) }
+
+// BlockLines returns the lines of the first pmprep block (begin to end
+// marker, as isBegin and isEnd recognise them) in the collection's enabled
+// events for listen ("prerequest" or "test"), wherever it sits; nil when
+// there is none.
+func BlockLines(doc *Document, listen string, isBegin, isEnd func(string) bool) []string {
+	events, ok := doc.topField("event")
+	if !ok || !events.IsArray() {
+		return nil
+	}
+	for _, b := range findBlocks(events, listen, InjectPlan{IsBegin: isBegin, IsEnd: isEnd}) {
+		var lines []string
+		for _, el := range b.exec.Array()[b.begin : b.end+1] {
+			lines = append(lines, el.Str)
+		}
+		return lines
+	}
+	return nil
+}
 
 // ScriptLines returns the lines of the collection-level script for listen
 // ("prerequest" or "test"): the exec array, or a single exec string split

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,20 +13,58 @@ import (
 var update = flag.Bool("update", false, "rewrite golden files")
 
 // testPlan is a fixed plan with a fake script block: these tests are about
-// where inject writes, not what the script says (package script tests that).
+// where and how inject writes, not what it decides (package inject tests
+// that) or what the script says (package script tests that).
 func testPlan(retry bool) InjectPlan {
 	p := InjectPlan{
 		PreRequest: []string{"// >>> pmprep test-begin", "pmprepFetch(\"</script>\u2028\");", "// <<< pmprep end"},
 		IsBegin:    func(l string) bool { return strings.HasPrefix(l, "// >>> pmprep") },
 		IsEnd:      func(l string) bool { return strings.HasPrefix(l, "// <<< pmprep end") },
-		AuthType:   "bearer",
-		AuthParams: []AuthParam{{"token", "{{pmprep_access_token}}"}},
-		Variables:  []Variable{{"token_url", "https://auth.example.test/token"}, {"client_id", ""}, {"client_secret", ""}, {"base_url", "must-not-overwrite"}},
+		Auth:       &AuthEdit{Block: &AuthBlock{Type: "bearer", Params: []AuthParam{{Key: "token", Value: "{{pmprep_access_token}}"}}}},
+		Variables:  []Variable{{"token_url", "https://auth.example.test/token"}, {"client_id", "id"}, {"base_url", "must-not-overwrite"}},
 	}
 	if retry {
 		p.Test = []string{"// >>> pmprep test-begin", "retry();", "// <<< pmprep end"}
 	}
 	return p
+}
+
+// testPlanFor adds item edits of every kind to testPlan, by a simple rule
+// (not inject's): bearer and oauth2 blocks go, apikey blocks get their
+// key renamed in place, requests with no auth and a Basic header get noauth,
+// and bearer Authorization headers are dropped.
+func testPlanFor(doc *Document, retry bool) InjectPlan {
+	p := testPlan(retry)
+	p.Items = map[int]ItemEdit{}
+	Walk(doc, func(it *Item) error {
+		ed := ItemEdit{DropHeader: sendsBearerToken}
+		switch AuthType(it.Auth) {
+		case "bearer", "oauth2":
+			ed.RemoveAuth = true
+		case "apikey":
+			for _, kv := range AuthParams(it.Auth, "apikey") {
+				if kv.Key == "key" && kv.Result.Exists() {
+					ed.Auth = &AuthEdit{Params: []ParamEdit{{Value: kv.Result, Text: "X-Renamed"}}}
+				}
+			}
+		case "":
+			for _, h := range AuthorizationHeaders(doc, it) {
+				if !sendsBearerToken(h) {
+					ed.Auth = &AuthEdit{Block: &AuthBlock{Type: "noauth"}}
+				}
+			}
+		}
+		p.Items[it.Value.Index] = ed
+		return nil
+	})
+	return p
+}
+
+// sendsBearerToken reports whether an Authorization header value is a
+// bearer token (or nothing).
+func sendsBearerToken(value string) bool {
+	v := strings.TrimSpace(value)
+	return v == "" || len(v) > 7 && strings.EqualFold(v[:7], "bearer ")
 }
 
 func TestInjectGolden(t *testing.T) {
@@ -82,6 +119,9 @@ func injectOK(t *testing.T, name string, in []byte, plan InjectPlan) []byte {
 	doc, err := Parse(name, in)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if plan.Items == nil && plan.PreRequest != nil {
+		plan = testPlanFor(doc, plan.Test != nil)
 	}
 	out, _, err := Inject(doc, plan)
 	if err != nil {
@@ -158,26 +198,6 @@ func jsonEqual(a, b any) bool {
 	return bytes.Equal(x, y)
 }
 
-func TestInjectHandsFolderRulesToScripts(t *testing.T) {
-	in, err := os.ReadFile("testdata/inject/tabs.postman_collection.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan := testPlan(false)
-	var got []FolderRule
-	plan.Scripts = func(rules []FolderRule) ([]string, []string, error) {
-		got = rules
-		return plan.PreRequest, nil, nil
-	}
-	injectOK(t, "tabs", in, plan)
-	// "Users" had oauth2 (removed: it inherits), "Public" has noauth: only
-	// Public's requests stop using the token.
-	want := []FolderRule{{Path: []string{"Public"}, UsesToken: false}}
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("rules = %v, want %v", got, want)
-	}
-}
-
 // A header list may be one string of "Key: value" lines (both schemas
 // allow it; Postman's bulk edit writes it, postman-collection's
 // Header.parse reads it). Bearer Authorization lines are cut with their
@@ -185,27 +205,27 @@ func TestInjectHandsFolderRulesToScripts(t *testing.T) {
 func TestInjectRemovesAuthorizationLinesFromStringHeaders(t *testing.T) {
 	cases := []struct {
 		name, header, want string
-		removed, left      int
+		removed            int
 	}{
-		{"first line", `Authorization: Bearer stale\nAccept: application/json`, `Accept: application/json`, 1, 0},
-		{"middle line", `Accept: a\nauthorization:bearer stale\nX-Id: 1`, `Accept: a\nX-Id: 1`, 1, 0},
-		{"last line", `Accept: a\nAuthorization: Bearer stale`, `Accept: a`, 1, 0},
-		{"only line", `Authorization: Bearer stale`, ``, 1, 0},
-		{"CRLF breaks", `Accept: a\r\nAuthorization: Bearer stale\r\nX-Id: 1\r\n`, `Accept: a\r\nX-Id: 1\r\n`, 1, 0},
-		{"escaped break", `Accept: a\u000AAuthorization: Bearer stale\u000aX: \u00e9`, `Accept: a\u000AX: \u00e9`, 1, 0},
-		{"escaped name", `Accept: a\n\u0041uthorization: Bearer stale`, `Accept: a`, 1, 0},
-		{"two tokens", `Authorization: Bearer a\nAccept: b\nAuthorization: Bearer c`, `Accept: b`, 2, 0},
-		{"empty value", `Authorization:\nAccept: b`, `Accept: b`, 1, 0},
-		{"basic credentials stay", `Authorization: Basic dXNlcjpwYXNz\nAccept: b`, `Authorization: Basic dXNlcjpwYXNz\nAccept: b`, 0, 1},
-		{"disabled line stays", `//Authorization: Bearer old\nAccept: b`, `//Authorization: Bearer old\nAccept: b`, 0, 0},
-		{"not a header line", ` Authorization: Bearer x`, ` Authorization: Bearer x`, 0, 0},
-		{"backslash n is not a break", `X-Path: C:\\new\nAuthorization: Bearer s`, `X-Path: C:\\new`, 1, 0},
-		{"other headers only", `X-Authorization-Mode: strict\nAccept: b`, `X-Authorization-Mode: strict\nAccept: b`, 0, 0},
-		{"last two lines", `A: 1\nAuthorization: Bearer x\nAuthorization: Bearer y`, `A: 1`, 2, 0},
-		{"trailing break kept", `A: 1\nAuthorization: Bearer x\n`, `A: 1\n`, 1, 0},
-		{"folded continuation goes too", `A: 1\r\nAuthorization: Bearer x\r\n z\r\nB: 2`, `A: 1\r\nB: 2`, 1, 0},
-		{"indented line after a kept header stays", `A: 1\r\n z\r\nAuthorization: Bearer x`, `A: 1\r\n z`, 1, 0},
-		{"blank lines kept", `A: 1\n\nAuthorization: Bearer x\nB: 2`, `A: 1\n\nB: 2`, 1, 0},
+		{"first line", `Authorization: Bearer stale\nAccept: application/json`, `Accept: application/json`, 1},
+		{"middle line", `Accept: a\nauthorization:bearer stale\nX-Id: 1`, `Accept: a\nX-Id: 1`, 1},
+		{"last line", `Accept: a\nAuthorization: Bearer stale`, `Accept: a`, 1},
+		{"only line", `Authorization: Bearer stale`, ``, 1},
+		{"CRLF breaks", `Accept: a\r\nAuthorization: Bearer stale\r\nX-Id: 1\r\n`, `Accept: a\r\nX-Id: 1\r\n`, 1},
+		{"escaped break", `Accept: a\u000AAuthorization: Bearer stale\u000aX: \u00e9`, `Accept: a\u000AX: \u00e9`, 1},
+		{"escaped name", `Accept: a\n\u0041uthorization: Bearer stale`, `Accept: a`, 1},
+		{"two tokens", `Authorization: Bearer a\nAccept: b\nAuthorization: Bearer c`, `Accept: b`, 2},
+		{"empty value", `Authorization:\nAccept: b`, `Accept: b`, 1},
+		{"basic credentials stay", `Authorization: Basic dXNlcjpwYXNz\nAccept: b`, `Authorization: Basic dXNlcjpwYXNz\nAccept: b`, 0},
+		{"disabled line stays", `//Authorization: Bearer old\nAccept: b`, `//Authorization: Bearer old\nAccept: b`, 0},
+		{"not a header line", ` Authorization: Bearer x`, ` Authorization: Bearer x`, 0},
+		{"backslash n is not a break", `X-Path: C:\\new\nAuthorization: Bearer s`, `X-Path: C:\\new`, 1},
+		{"other headers only", `X-Authorization-Mode: strict\nAccept: b`, `X-Authorization-Mode: strict\nAccept: b`, 0},
+		{"last two lines", `A: 1\nAuthorization: Bearer x\nAuthorization: Bearer y`, `A: 1`, 2},
+		{"trailing break kept", `A: 1\nAuthorization: Bearer x\n`, `A: 1\n`, 1},
+		{"folded continuation goes too", `A: 1\r\nAuthorization: Bearer x\r\n z\r\nB: 2`, `A: 1\r\nB: 2`, 1},
+		{"indented line after a kept header stays", `A: 1\r\n z\r\nAuthorization: Bearer x`, `A: 1\r\n z`, 1},
+		{"blank lines kept", `A: 1\n\nAuthorization: Bearer x\nB: 2`, `A: 1\n\nB: 2`, 1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -215,7 +235,7 @@ func TestInjectRemovesAuthorizationLinesFromStringHeaders(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			out, rep, err := Inject(doc, testPlan(false))
+			out, rep, err := Inject(doc, testPlanFor(doc, false))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -223,8 +243,8 @@ func TestInjectRemovesAuthorizationLinesFromStringHeaders(t *testing.T) {
 			if !bytes.Contains(out, []byte(wantHeader)) {
 				t.Errorf("output lacks %s", wantHeader)
 			}
-			if len(rep.RemovedHeaders) != c.removed || len(rep.LeftHeaders) != c.left {
-				t.Errorf("removed %v, left %v; want %d and %d", rep.RemovedHeaders, rep.LeftHeaders, c.removed, c.left)
+			if len(rep.RemovedHeaders) != c.removed {
+				t.Errorf("removed %v; want %d", rep.RemovedHeaders, c.removed)
 			}
 			if c.removed > 0 && !strings.HasPrefix(rep.RemovedHeaders[0], "item[0].request.header (line ") {
 				t.Errorf("path %q does not name the header string and line", rep.RemovedHeaders[0])
@@ -233,37 +253,5 @@ func TestInjectRemovesAuthorizationLinesFromStringHeaders(t *testing.T) {
 				t.Errorf("second inject changed the output")
 			}
 		})
-	}
-}
-
-func TestInjectFoldersSharingANameFetchTheToken(t *testing.T) {
-	in := `{"info": {"name": "n", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}, "item": [
-		{"name": "Reports", "auth": {"type": "noauth"}, "item": [{"name": "Old", "item": []}]},
-		{"name": "Other", "auth": {"type": "noauth"}, "item": []},
-		{"name": "Reports", "item": [{"name": "Old", "item": []}]},
-		{"name": "Reports", "auth": {"type": "bearer", "bearer": []}, "item": []}
-	]}`
-	plan := testPlan(false)
-	var got []FolderRule
-	plan.Scripts = func(rules []FolderRule) ([]string, []string, error) {
-		got = rules
-		return plan.PreRequest, nil, nil
-	}
-	doc, err := Parse("n.json", []byte(in))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, rep, err := Inject(doc, plan)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// "Other" keeps its rule; "Reports" and "Reports / Old" are each shared
-	// by folders that do and do not send the token: both fetch it.
-	want := []FolderRule{{[]string{"Other"}, false}, {[]string{"Reports"}, true}, {[]string{"Reports", "Old"}, true}}
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("rules = %v, want %v", got, want)
-	}
-	if fmt.Sprint(rep.AmbiguousFolders) != "[Reports Reports / Old]" {
-		t.Errorf("AmbiguousFolders = %q", rep.AmbiguousFolders)
 	}
 }

@@ -35,12 +35,6 @@ type Item struct {
 // folder's subtree is skimmed once, not once per level and per walk), and
 // the visits run over that record.
 func Walk(doc *Document, visit func(*Item) error) error {
-	return walk(doc, true, visit)
-}
-
-// walk is Walk. (The flag once left Item.Fields empty, for speed; a
-// visitor that reads Fields must always find it, so it is ignored.)
-func walk(doc *Document, _ bool, visit func(*Item) error) error {
 	t := doc.topLevel().items
 	if t == nil {
 		return nil

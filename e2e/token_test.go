@@ -421,7 +421,7 @@ func TestFoldersSharingANameStillGetTheirToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, stderr, code := pmprep(t, dir, "inject", in, "-o", out)
-	if code != 0 || !strings.Contains(stderr, "warning: folders of this name have different auth") || !strings.Contains(stderr, ": Reports\n") {
+	if code != 0 || !strings.Contains(stderr, "warning: folders of this name send different tokens") || !strings.Contains(stderr, "    Reports\n") {
 		t.Fatalf("inject exit %d, want 0 and a warning naming Reports:\n%s", code, redact(stderr))
 	}
 	e := env(t, dir, "local", map[string]string{"base_url": srv.API, "token_url": srv.OIDCToken, "client_id": srv.Creds.BasicClientID})

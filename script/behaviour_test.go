@@ -26,6 +26,8 @@ type fakeResponse struct {
 	Text   string `json:"text,omitempty"`
 	Type   string `json:"type,omitempty"`
 	Err    string `json:"err,omitempty"`
+	// Headers are extra response headers (e.g. Retry-After).
+	Headers map[string]string `json:"headers,omitempty"`
 }
 
 type fakeStep struct {
@@ -34,6 +36,9 @@ type fakeStep struct {
 	NoEnv     bool              `json:"noEnv,omitempty"`
 	Auth      string            `json:"auth,omitempty"` // the request's own auth type; "" inherits
 	RequestID string            `json:"requestId,omitempty"`
+	Name      string            `json:"name,omitempty"`     // pm.info.requestName
+	Location  []string          `json:"location,omitempty"` // pm.execution.location
+	Request   any               `json:"request,omitempty"`  // what pm.request.toJSON() answers
 	Iteration int               `json:"iteration"`
 	Code      int               `json:"code,omitempty"` // the main response, seen by the test script
 	Responses []fakeResponse    `json:"responses"`      // for the token requests, in order
@@ -51,6 +56,8 @@ type scenario struct {
 	Test       string            `json:"test,omitempty"`
 	Env        *fakeEnv          `json:"env,omitempty"`
 	Collection map[string]string `json:"collection,omitempty"`
+	Globals    map[string]string `json:"globals,omitempty"`
+	Data       map[string]string `json:"data,omitempty"`
 	TokenVar   string            `json:"tokenVar"`
 	Steps      []fakeStep        `json:"steps"`
 }
@@ -74,14 +81,15 @@ func (r sentRequest) form(key string) (string, bool) {
 type failure struct{ Name, Message string }
 
 type stepResult struct {
-	Sent          []sentRequest `json:"sent"`
-	Failed        []failure     `json:"failed"`
-	Skipped       bool          `json:"skipped"`
-	Token         *string       `json:"token"` // the published local variable
-	Logs          []string      `json:"logs"`
-	Next          *string       `json:"next"`
-	Uncaught      []string      `json:"uncaught"`
-	ResponsesLeft int           `json:"responsesLeft"`
+	Sent          []sentRequest     `json:"sent"`
+	Failed        []failure         `json:"failed"`
+	Skipped       bool              `json:"skipped"`
+	Token         *string           `json:"token"` // the published local variable
+	Local         map[string]string `json:"local"` // every local variable after the pre-request script
+	Logs          []string          `json:"logs"`
+	Next          *string           `json:"next"`
+	Uncaught      []string          `json:"uncaught"`
+	ResponsesLeft int               `json:"responsesLeft"`
 }
 
 type playResult struct {
@@ -100,17 +108,31 @@ func (p playResult) cache(t *testing.T) map[string]map[string]any {
 	return c
 }
 
-// play renders s and runs the steps. It fails the test on an uncaught
-// exception, on a planned response that was not requested, and when a log
-// line or failure message contains a secret or a whole token.
+// one is the Script of a single token domain that every request inherits.
+func one(s Settings) Script { return Script{Tokens: []Settings{s}, Inherit: []int{0}} }
+
+// world is the variables outside the environment a scenario starts with.
+type world struct{ Collection, Globals, Data map[string]string }
+
+// play renders the one-token Script of s and runs the steps. It fails the
+// test on an uncaught exception, on a planned response that was not
+// requested, and when a log line or failure message contains a secret or a
+// whole token.
 func play(t *testing.T, s Settings, env map[string]string, steps ...fakeStep) playResult {
 	t.Helper()
+	return playScript(t, one(s), env, world{}, steps...)
+}
+
+func playScript(t *testing.T, script Script, env map[string]string, w world, steps ...fakeStep) playResult {
+	t.Helper()
 	node := needNode(t)
-	r, err := Render(s)
+	r, err := Render(script)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc := scenario{Pre: joinLines(r.PreRequest), Test: joinLines(r.Test), Env: &fakeEnv{Values: env}, TokenVar: s.Vars.AccessToken, Steps: steps}
+	s := script.Tokens[0]
+	sc := scenario{Pre: joinLines(r.PreRequest), Test: joinLines(r.Test), Env: &fakeEnv{Values: env}, TokenVar: s.Vars.AccessToken, Steps: steps,
+		Collection: w.Collection, Globals: w.Globals, Data: w.Data}
 	if name, ok := env["@name"]; ok {
 		sc.Env.Name = &name
 	}
@@ -132,9 +154,13 @@ func play(t *testing.T, s Settings, env map[string]string, steps ...fakeStep) pl
 	}
 
 	secrets := []string{}
-	for _, k := range []string{s.Vars.ClientSecret, s.Vars.Password, s.Vars.RefreshToken} {
-		if v := env[k]; len(v) >= 6 {
-			secrets = append(secrets, v)
+	for _, tok := range script.Tokens {
+		for _, k := range []string{tok.Vars.ClientSecret, tok.Vars.Password, tok.Vars.RefreshToken} {
+			for _, scope := range []map[string]string{env, w.Globals, w.Data, w.Collection} {
+				if v := scope[k]; len(v) >= 6 {
+					secrets = append(secrets, v)
+				}
+			}
 		}
 	}
 	for _, st := range steps {
@@ -398,8 +424,18 @@ func TestBehaviourOwnAuth(t *testing.T) {
 			t.Errorf("request with %s auth: %+v", auth, st)
 		}
 	}
-	for _, auth := range []string{"bearer", "oauth2", "inherit"} {
-		res := play(t, Defaults(), ccEnv(), fakeStep{Auth: auth, Responses: []fakeResponse{tokenResponse("AT-0123456789ab", 60)}})
+	// Own bearer/oauth2 auth of another variable: not the managed token.
+	for _, auth := range []string{"bearer", "oauth2"} {
+		res := play(t, Defaults(), ccEnv(), fakeStep{Auth: auth})
+		if st := res.Steps[0]; len(st.Sent) != 0 || st.Token != nil || len(st.Failed) != 0 {
+			t.Errorf("request with its own %s auth: %+v", auth, st)
+		}
+	}
+	// Own auth that references the managed variable, and inherit: the token.
+	ref := map[string]any{"auth": map[string]any{"type": "bearer", "bearer": []any{map[string]any{"key": "token", "value": "{{pmprep_access_token}}"}}}}
+	for _, step := range []fakeStep{{Auth: "bearer", Request: ref}, {Auth: "inherit"}} {
+		step.Responses = []fakeResponse{tokenResponse("AT-0123456789ab", 60)}
+		res := play(t, Defaults(), ccEnv(), step)
 		wantToken(t, res.Steps[0], 0, "AT-0123456789ab")
 	}
 	// Even a missing variable does not matter to a request with its own auth.
@@ -440,7 +476,7 @@ func TestBehaviourFailures(t *testing.T) {
 		},
 			response: &fakeResponse{Err: "ETIMEDOUT"}, test: TestTokenRequest, message: "token request to https://auth.example.com/t failed: ETIMEDOUT", forbidden: "QUERYSECRET"},
 		{name: "no token url", env: func(e map[string]string) { delete(e, "token_url") }, test: TestTokenVariables,
-			message: `pmprep: cannot request an access token: variable "token_url" is not set (is an environment selected?)`},
+			message: `pmprep: cannot request an access token (grant client_credentials): variable "token_url" is not set (is an environment selected?)`},
 		{name: "no environment at all", env: func(e map[string]string) { clear(e) }, test: TestTokenVariables,
 			message: `variable "token_url" is not set; variable "client_id" is not set (is an environment selected?)`},
 		{name: "empty client id", env: func(e map[string]string) { e["client_id"] = "" }, test: TestTokenVariables, message: `variable "client_id" is empty`},
@@ -598,25 +634,38 @@ func TestBehaviourRefreshRejected(t *testing.T) {
 	env["client_secret"] = "secret-0123456789"
 	res = play(t, s, env,
 		fakeStep{T: 0, Responses: []fakeResponse{{Code: 503, Text: "busy", Type: "text/plain"}}},
-		fakeStep{T: 1, Responses: []fakeResponse{tokenResponse("AT-0123456789ab", 60)}},
+		fakeStep{T: sec(5)}, // not retried within 10 s
+		fakeStep{T: sec(10), Responses: []fakeResponse{tokenResponse("AT-0123456789ab", 60)}},
 	)
+	wantSent(t, res, 1, 0, 1)
 	if f := res.Steps[0].Failed; len(f) != 1 || !strings.Contains(f[0].Message, "HTTP 503") {
 		t.Errorf("failed = %+v", f)
 	}
-	if v, _ := res.Steps[1].Sent[0].form("refresh_token"); v != "RT-old-0123456789" {
+	if f := res.Steps[1].Failed; len(f) != 1 || !strings.Contains(f[0].Message, "HTTP 503") || !strings.Contains(f[0].Message, "next attempt in 5s") {
+		t.Errorf("failed = %+v", f)
+	}
+	if v, _ := res.Steps[2].Sent[0].form("refresh_token"); v != "RT-old-0123456789" {
 		t.Errorf("after a 503, refresh token used = %q", v)
 	}
 
-	// No refresh token at all but a secret: client_credentials.
+	// No refresh token at all: a failure naming the grant and the variable,
+	// with or without a secret (no silent switch to client_credentials).
 	delete(env, "refresh_token")
-	res = play(t, s, env, fakeStep{Responses: []fakeResponse{tokenResponse("AT-0123456789ab", 60)}})
-	if g, _ := res.Steps[0].Sent[0].form("grant_type"); g != "client_credentials" {
-		t.Errorf("grant = %q", g)
+	for _, secret := range []bool{true, false} {
+		if !secret {
+			delete(env, "client_secret")
+		}
+		res = play(t, s, env, fakeStep{})
+		want := `pmprep: cannot request an access token (grant refresh_token): variable "refresh_token" is not set (is an environment selected?)`
+		if f := res.Steps[0].Failed; len(f) != 1 || f[0].Name != TestTokenVariables || f[0].Message != want || !res.Steps[0].Skipped {
+			t.Errorf("with secret %v: failed = %+v, want %q", secret, f, want)
+		}
 	}
-	delete(env, "client_secret")
+	// A named domain is named.
+	s.Name = "user"
 	res = play(t, s, env, fakeStep{})
-	if f := res.Steps[0].Failed; len(f) != 1 || !strings.Contains(f[0].Message, `variable "refresh_token" is not set`) {
-		t.Errorf("failed = %+v", f)
+	if f := res.Steps[0].Failed; len(f) != 1 || !strings.Contains(f[0].Message, `(grant refresh_token, token "user"): variable "refresh_token" is not set`) {
+		t.Errorf("named: failed = %+v", f)
 	}
 }
 
@@ -671,9 +720,10 @@ func TestBehaviourPassword(t *testing.T) {
 func TestBehaviourRetry401(t *testing.T) {
 	s := Defaults()
 	s.Grant = GrantRefreshToken
-	s.Retry401 = true
+	sc := one(s)
+	sc.Retry401 = true
 	env := map[string]string{"token_url": "https://a/t", "client_id": "cli", "refresh_token": "RT-seed-0123456789"}
-	res := play(t, s, env,
+	res := playScript(t, sc, env, world{},
 		fakeStep{T: 0, RequestID: "a", Code: 200, Responses: []fakeResponse{tokenResponse("AT-1-0123456789", 3600, "refresh_token", "RT-1-0123456789")}},
 		fakeStep{T: 1, RequestID: "b", Code: 401}, // token revoked
 		fakeStep{T: 2, RequestID: "b", Code: 200, Responses: []fakeResponse{tokenResponse("AT-2-0123456789", 3600, "refresh_token", "RT-2-0123456789")}},
@@ -719,7 +769,7 @@ func TestBehaviourCacheKeepsOnlyLiveEntries(t *testing.T) {
 	}
 	// A corrupt cache is ignored, not fatal.
 	s := Defaults()
-	r, _ := Render(s)
+	r, _ := Render(one(s))
 	in, _ := json.Marshal(scenario{Pre: joinLines(r.PreRequest), Env: &fakeEnv{Values: ccEnv()}, Collection: map[string]string{CacheVar: "{not json"}, TokenVar: s.Vars.AccessToken,
 		Steps: []fakeStep{{Responses: []fakeResponse{tokenResponse("AT-0123456789ab", 60)}}}})
 	cmd := exec.Command(needNode(t), "testdata/fakepm.js")

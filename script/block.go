@@ -44,16 +44,18 @@ func FindBlock(lines []string) (begin, end int, ok bool) {
 	return -1, -1, false
 }
 
-// ParseBlock recovers the Settings embedded in the first pmprep pre-request
+// ParseBlock recovers the Script embedded in the first pmprep pre-request
 // block of lines (a whole exec array or just the block), so that re-running
-// inject without flags keeps them. ok is false when there is no complete
-// block, its settings line is missing or was written by an incompatible
-// pmprep, or the settings do not validate. A hand-edited settings line that
-// is still valid counts: the script itself runs on that line.
-func ParseBlock(lines []string) (Settings, bool) {
+// inject without flags keeps it. A format-1 block (one token, from the
+// previous pmprep) reads as a one-token Script with Inherit [0]. ok is false
+// when there is no complete block, its settings line is missing or was
+// written by an incompatible pmprep, or the settings do not validate. A
+// hand-edited settings line that is still valid counts: the script itself
+// runs on that line.
+func ParseBlock(lines []string) (Script, bool) {
 	begin, end, ok := FindBlock(lines)
 	if !ok {
-		return Settings{}, false
+		return Script{}, false
 	}
 	for _, l := range lines[begin+1 : end] {
 		l = strings.TrimSpace(l)
@@ -62,9 +64,9 @@ func ParseBlock(lines []string) (Settings, bool) {
 		}
 		s, ok := decodeWire([]byte(l[len(settingsPrefix) : len(l)-1]))
 		if !ok || s.Validate() != nil {
-			return Settings{}, false
+			return Script{}, false
 		}
 		return s, true
 	}
-	return Settings{}, false
+	return Script{}, false
 }

@@ -12,6 +12,14 @@ const (
 	// RetryVar is the local variable that remembers which request (per
 	// iteration) was already re-sent after a 401.
 	RetryVar = "pmprep_retry"
+	// UsedVar is the local variable in which the pre-request script records
+	// the tokens (access-token variable and cache key) the current request
+	// uses, for the test script (--retry-401).
+	UsedVar = "pmprep_used"
+	// PendingVar is the local variable holding the retry the test script
+	// planned (request id and iteration); the next pre-request script clears
+	// it, and says so when the planned request is not the one that runs.
+	PendingVar = "pmprep_retry_pending"
 )
 
 // Names of the failing tests by which the generated script reports that it
@@ -50,10 +58,10 @@ func DefaultVarNames() VarNames {
 	}
 }
 
-// Defaults returns the settings pmprep inject uses when nothing says
-// otherwise: client_credentials with Basic client authentication against
-// {{token_url}}, scope {{scope}} (sent only when it resolves non-empty), no
-// audience, 30s skew, DefaultLifetime, no 401 retry.
+// Defaults returns the token settings pmprep inject uses when nothing says
+// otherwise: the default domain (no name), client_credentials with Basic
+// client authentication against {{token_url}}, scope {{scope}} (sent only
+// when it resolves non-empty), no audience, 30s skew, DefaultLifetime.
 func Defaults() Settings {
 	v := DefaultVarNames()
 	return Settings{

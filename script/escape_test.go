@@ -24,8 +24,9 @@ var hostile = []string{
 }
 
 // withEverywhere puts v into every string setting that accepts it.
-func withEverywhere(v string) Settings {
+func withEverywhere(v string) Script {
 	s := Defaults()
+	s.Name = v
 	s.TokenURL = "https://auth.example.com/token?q=" + v
 	s.Scope = v
 	s.Audience = v
@@ -34,8 +35,7 @@ func withEverywhere(v string) Settings {
 		s.Vars.AccessToken = "x" + v
 		s.Vars.ClientID = "id" + v
 	}
-	s.Retry401 = true
-	return s
+	return Script{Tokens: []Settings{s}, Inherit: []int{0}, Folders: []FolderRule{{Path: []string{v, "x" + v}}, {Path: []string{v}, Tokens: []int{0}}}, Retry401: true}
 }
 
 func TestRenderEscaping(t *testing.T) {
@@ -54,7 +54,7 @@ func TestRenderEscaping(t *testing.T) {
 // assertEmbedded checks the rendered scripts against the settings: every
 // line is free of line breaks, the block is fenced once, node compiles both
 // scripts, and the values JavaScript sees are exactly the configured ones.
-func assertEmbedded(t *testing.T, c *checker, s Settings, r Rendered) {
+func assertEmbedded(t *testing.T, c *checker, s Script, r Rendered) {
 	t.Helper()
 	for _, lines := range [][]string{r.PreRequest, r.Test} {
 		begin, end, ok := FindBlock(lines)
@@ -72,7 +72,7 @@ func assertEmbedded(t *testing.T, c *checker, s Settings, r Rendered) {
 	}
 	a := c.check(t, r)
 	if a.Error != "" {
-		t.Fatalf("node rejected the script for %q:\n%s", s.Scope, a.Error)
+		t.Fatalf("node rejected the script for %q:\n%s", s.Tokens[0].Scope, a.Error)
 	}
 	// What JavaScript evaluates is what Go encoded: compare as values.
 	var got wire
@@ -85,7 +85,7 @@ func assertEmbedded(t *testing.T, c *checker, s Settings, r Rendered) {
 		t.Fatalf("JavaScript sees other settings (-want +got):\n%s", diff)
 	}
 	if r.Test != nil {
-		if want := []string{s.Vars.AccessToken, CacheVar, RetryVar}; !cmp.Equal(want, a.TestVars) {
+		if want := []string{UsedVar, CacheVar, RetryVar, PendingVar}; !cmp.Equal(want, a.TestVars) {
 			t.Fatalf("test script constants = %q, want %q", a.TestVars, want)
 		}
 	}
@@ -120,8 +120,8 @@ func FuzzRenderEscaping(f *testing.F) {
 		assertEmbedded(t, jsChecker(t), s, r)
 		// A name may be refused (not a variable name, taken, reserved), but
 		// if it is accepted it must be embedded exactly.
-		s.Vars.Username = name
-		s.Params = append(s.Params, Param{Key: name, Value: name})
+		s.Tokens[0].Vars.Username = name
+		s.Tokens[0].Params = append(s.Tokens[0].Params, Param{Key: name, Value: name})
 		if r, err = Render(s); err != nil {
 			return
 		}

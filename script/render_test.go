@@ -17,9 +17,9 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-// goldenCases are settings worth reading the output of; each renders to
+// goldenCases are scripts worth reading the output of; each renders to
 // testdata/NAME.prerequest.js (and NAME.test.js with Retry401).
-func goldenCases() map[string]Settings {
+func goldenCases() map[string]Script {
 	refresh := Defaults()
 	refresh.Grant = GrantRefreshToken
 	refresh.ClientAuth = ClientAuthBody
@@ -30,7 +30,6 @@ func goldenCases() map[string]Settings {
 	password := Defaults()
 	password.Grant = GrantPassword
 	password.Scope = "openid profile api:read"
-	password.Retry401 = true
 	password.PersistRefreshToken = true
 	password.DefaultLifetime = 90 * time.Second
 	password.Skew = 1500 * time.Millisecond
@@ -38,10 +37,35 @@ func goldenCases() map[string]Settings {
 	password.Vars.Password = "user_password"
 	password.Vars.AccessToken = "access_token"
 
-	return map[string]Settings{
-		"defaults":                 Defaults(),
-		"refresh_token_body":       refresh,
-		"password_retry401_rename": password,
+	withRetry := one(password)
+	withRetry.Retry401 = true
+
+	// Two domains: an app token the collection sends, and a user token that
+	// the requests under Users (except Users/Public) and requests
+	// referencing {{UserAccessToken}} get.
+	app := Defaults()
+	app.Name = "app"
+	app.Vars.AccessToken = "AppAccessToken"
+	user := Defaults()
+	user.Name = "user"
+	user.Grant = GrantPassword
+	user.ClientAuth = ClientAuthBody
+	user.TokenURL = "{{user_token_url}}"
+	user.Scope = ""
+	user.Vars.ClientID = "user_client_id"
+	user.Vars.ClientSecret = "user_client_secret"
+	user.Vars.AccessToken = "UserAccessToken"
+	two := Script{
+		Tokens:  []Settings{app, user},
+		Inherit: []int{0},
+		Folders: []FolderRule{{Path: []string{"Users"}, Tokens: []int{1}}, {Path: []string{"Users", "Public"}}},
+	}
+
+	return map[string]Script{
+		"defaults":                 one(Defaults()),
+		"refresh_token_body":       one(refresh),
+		"password_retry401_rename": withRetry,
+		"two_domains":              two,
 	}
 }
 
@@ -92,7 +116,11 @@ func TestRenderDeterministic(t *testing.T) {
 		}
 		// A copy with fresh backing arrays renders the same bytes.
 		c := s
-		c.Params = append([]Param(nil), s.Params...)
+		c.Tokens = append([]Settings(nil), s.Tokens...)
+		for i := range c.Tokens {
+			c.Tokens[i].Params = append([]Param(nil), s.Tokens[i].Params...)
+		}
+		c.Inherit = append([]int(nil), s.Inherit...)
 		b, err := Render(c)
 		if err != nil {
 			t.Fatal(err)
@@ -104,16 +132,16 @@ func TestRenderDeterministic(t *testing.T) {
 	// Params keep the user's order: a different order is a different block.
 	s := Defaults()
 	s.Params = []Param{{"a", "1"}, {"b", "2"}}
-	a, _ := Render(s)
+	a, _ := Render(one(s))
 	s.Params = []Param{{"b", "2"}, {"a", "1"}}
-	b, _ := Render(s)
+	b, _ := Render(one(s))
 	if a.Hash == b.Hash {
 		t.Errorf("reordered params give the same hash %s", a.Hash)
 	}
 }
 
 func TestHashTracksEverySetting(t *testing.T) {
-	base, err := Render(Defaults())
+	base, err := Render(one(Defaults()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,12 +157,24 @@ func TestHashTracksEverySetting(t *testing.T) {
 		"params":      func(s *Settings) { s.Params = []Param{{"k", "v"}} },
 		"skew":        func(s *Settings) { s.Skew = time.Second },
 		"lifetime":    func(s *Settings) { s.DefaultLifetime = time.Hour },
-		"retry":       func(s *Settings) { s.Retry401 = true },
 		"persist":     func(s *Settings) { s.PersistRefreshToken = true },
 		"a var name":  func(s *Settings) { s.Vars.RefreshToken = "rt" },
+		"name":        func(s *Settings) { s.Name = "app" },
+	}
+	scriptChanges := map[string]func(*Script){
+		"retry":      func(s *Script) { s.Retry401 = true },
+		"no inherit": func(s *Script) { s.Inherit = nil },
+		"folders":    func(s *Script) { s.Folders = []FolderRule{{Path: []string{"f"}}} },
+		"folder tokens": func(s *Script) {
+			s.Folders = []FolderRule{{Path: []string{"f"}, Tokens: []int{0}}}
+		},
 	}
 	for name, change := range changes {
-		s := Defaults()
+		change := change
+		scriptChanges[name] = func(s *Script) { change(&s.Tokens[0]) }
+	}
+	for name, change := range scriptChanges {
+		s := one(Defaults())
 		change(&s)
 		r, err := Render(s)
 		if err != nil {
@@ -150,7 +190,7 @@ func TestHashTracksEverySetting(t *testing.T) {
 }
 
 func TestMarkers(t *testing.T) {
-	s := Defaults()
+	s := one(Defaults())
 	s.Retry401 = true
 	r, err := Render(s)
 	if err != nil {
@@ -215,8 +255,11 @@ func TestFindAndParseBlock(t *testing.T) {
 			t.Fatalf("%s: ParseBlock found nothing", name)
 		}
 		want := s
-		if len(want.Params) == 0 {
-			want.Params = nil
+		want.Tokens = append([]Settings(nil), s.Tokens...)
+		for i := range want.Tokens {
+			if len(want.Tokens[i].Params) == 0 {
+				want.Tokens[i].Params = nil
+			}
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("%s: ParseBlock round trip (-want +got):\n%s", name, diff)
@@ -230,7 +273,7 @@ func TestFindAndParseBlock(t *testing.T) {
 		}
 	}
 
-	r, _ := Render(Defaults())
+	r, _ := Render(one(Defaults()))
 	settingsAt := -1
 	for i, l := range r.PreRequest {
 		if strings.HasPrefix(strings.TrimSpace(l), settingsPrefix) {
@@ -249,9 +292,12 @@ func TestFindAndParseBlock(t *testing.T) {
 		"no block":           {"console.log(1);"},
 		"no end":             r.PreRequest[:len(r.PreRequest)-1],
 		"no settings":        with(settingsAt, "  // gone"),
-		"bad json":           with(settingsAt, `  var pmprepSettings = {"format":1,;`),
-		"unknown field":      with(settingsAt, `  var pmprepSettings = {"format":1,"grant":"client_credentials","new":1};`),
-		"future format":      with(settingsAt, strings.Replace(r.PreRequest[settingsAt], `"format":1`, `"format":2`, 1)),
+		"bad json":           with(settingsAt, `  var pmprepSettings = {"format":2,;`),
+		"unknown field":      with(settingsAt, strings.Replace(r.PreRequest[settingsAt], `"format":2,`, `"format":2,"new":1,`, 1)),
+		"unknown v1 field":   with(settingsAt, `  var pmprepSettings = {"format":1,"grant":"client_credentials","new":1};`),
+		"future format":      with(settingsAt, strings.Replace(r.PreRequest[settingsAt], `"format":2`, `"format":3`, 1)),
+		"no tokens":          with(settingsAt, `  var pmprepSettings = {"format":2,"tokens":[],"inherit":[],"folders":[],"retry_401":false};`),
+		"index out of range": with(settingsAt, strings.Replace(r.PreRequest[settingsAt], `"inherit":[0]`, `"inherit":[1]`, 1)),
 		"invalid settings":   with(settingsAt, strings.Replace(r.PreRequest[settingsAt], `"client_credentials"`, `"implicit"`, 1)),
 		"trailing garbage":   with(settingsAt, strings.TrimSuffix(r.PreRequest[settingsAt], ";")+" {};"),
 		"test block no data": {r.PreRequest[0], "(function () {})();", "// <<< pmprep end"},
@@ -263,8 +309,46 @@ func TestFindAndParseBlock(t *testing.T) {
 	}
 	// A hand edit that still validates is taken: the script runs on it.
 	edited := with(settingsAt, strings.Replace(r.PreRequest[settingsAt], `"skew_ms":30000`, `"skew_ms":5000`, 1))
-	if got, ok := ParseBlock(edited); !ok || got.Skew != 5*time.Second {
-		t.Errorf("ParseBlock(hand-edited skew) = %v, %v", got.Skew, ok)
+	if got, ok := ParseBlock(edited); !ok || got.Tokens[0].Skew != 5*time.Second {
+		t.Errorf("ParseBlock(hand-edited skew) = %v, %v", got, ok)
+	}
+}
+
+// A block written by the previous pmprep (format 1, one token) still
+// parses: one token, inherited by the collection, folder rules converted.
+func TestParseBlockFormat1(t *testing.T) {
+	block := []string{
+		"// >>> pmprep v0.1.0 settings:0123456789ab - generated by pmprep inject; edit the settings, not these lines",
+		"(function () {",
+		`  var pmprepSettings = {"format":1,"grant":"password","client_auth":"basic","token_url":"{{token_url}}","scope":"openid profile api:read","audience":"","params":[{"key":"resource","value":"{{res}}"}],"skew_ms":1500,"default_lifetime_ms":90000,"retry_401":true,"persist_refresh_token":true,"vars":{"token_url":"token_url","client_id":"client_id","client_secret":"client_secret","scope":"scope","audience":"audience","username":"user","password":"user_password","refresh_token":"refresh_token","access_token":"access_token"},"folders":[{"path":["Public"],"uses_token":false},{"path":["Public","Private"],"uses_token":true}]};`,
+		"})();",
+		"// <<< pmprep end",
+	}
+	got, ok := ParseBlock(block)
+	if !ok {
+		t.Fatal("ParseBlock(format 1) = not ok")
+	}
+	tok := Defaults()
+	tok.Grant = GrantPassword
+	tok.Scope = "openid profile api:read"
+	tok.Params = []Param{{"resource", "{{res}}"}}
+	tok.Skew = 1500 * time.Millisecond
+	tok.DefaultLifetime = 90 * time.Second
+	tok.PersistRefreshToken = true
+	tok.Vars.Username = "user"
+	tok.Vars.Password = "user_password"
+	tok.Vars.AccessToken = "access_token"
+	want := Script{
+		Tokens:   []Settings{tok},
+		Inherit:  []int{0},
+		Folders:  []FolderRule{{Path: []string{"Public"}}, {Path: []string{"Public", "Private"}, Tokens: []int{0}}},
+		Retry401: true,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("format 1 (-want +got):\n%s", diff)
+	}
+	if _, err := Render(got); err != nil {
+		t.Errorf("Render(format 1 script): %v", err)
 	}
 }
 
@@ -332,7 +416,7 @@ func TestValidate(t *testing.T) {
 			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
 				t.Errorf("Validate() = %v, want an error containing %q", err, tt.want)
 			}
-			if _, rerr := Render(s); (rerr == nil) != (err == nil) {
+			if _, rerr := Render(one(s)); (rerr == nil) != (err == nil) {
 				t.Errorf("Render error %v disagrees with Validate %v", rerr, err)
 			}
 		})
@@ -345,5 +429,55 @@ func TestValidate(t *testing.T) {
 	var joined interface{ Unwrap() []error }
 	if !errors.As(err, &joined) || len(joined.Unwrap()) != 3 {
 		t.Errorf("Validate() = %v, want 3 joined errors", err)
+	}
+}
+
+func TestScriptValidate(t *testing.T) {
+	app := Defaults()
+	app.Name = "app"
+	app.Vars.AccessToken = "AppAccessToken"
+	user := Defaults()
+	user.Name = "user"
+	user.Vars.AccessToken = "UserAccessToken"
+	tests := []struct {
+		name   string
+		change func(*Script)
+		want   []string // substrings of the error; none means valid
+	}{
+		{"two domains", func(s *Script) {}, nil},
+		{"no inherit", func(s *Script) { s.Inherit = nil }, nil},
+		{"no tokens", func(s *Script) { s.Tokens = nil; s.Inherit = nil }, []string{"tokens: at least one token is needed"}},
+		{"token error named", func(s *Script) { s.Tokens[1].Grant = "implicit" }, []string{`tokens.user: grant "implicit" is not one of`}},
+		{"token error unnamed", func(s *Script) { s.Tokens[1].Name = ""; s.Tokens[1].Skew = -1 }, []string{"skew -1ns is negative"}},
+		{"same access token variable", func(s *Script) { s.Tokens[1].Vars.AccessToken = "AppAccessToken" },
+			[]string{`tokens.user: variables.access_token "AppAccessToken" is already the access token variable of tokens.app`}},
+		{"publishes into another's input", func(s *Script) { s.Tokens[1].Vars.AccessToken = "client_id" },
+			[]string{`tokens.user: variables.access_token "client_id" is the client_id variable of tokens.app`}},
+		{"inherit out of range", func(s *Script) { s.Inherit = []int{2} }, []string{"inherit[0]: token index 2 is out of range (there are 2 tokens)"}},
+		{"negative folder index", func(s *Script) { s.Folders = []FolderRule{{Path: []string{"a"}, Tokens: []int{0, -1}}} },
+			[]string{"folders[0].tokens[1]: token index -1 is out of range"}},
+		{"folder name not UTF-8", func(s *Script) { s.Folders = []FolderRule{{Path: []string{"ok", "a\xff"}}} }, []string{"folders[0].path[1] is not valid UTF-8"}},
+		{"name not UTF-8", func(s *Script) { s.Tokens[0].Name = "\xff" }, []string{"name is not valid UTF-8"}},
+		{"several", func(s *Script) { s.Inherit = []int{5}; s.Tokens[0].ClientAuth = "x" }, []string{"inherit[0]", `tokens.app: client_auth "x"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := Script{Tokens: []Settings{app, user}, Inherit: []int{0}}
+			tt.change(&s)
+			err := s.Validate()
+			if len(tt.want) == 0 {
+				if err != nil {
+					t.Errorf("Validate() = %v, want nil", err)
+				}
+			}
+			for _, w := range tt.want {
+				if err == nil || !strings.Contains(err.Error(), w) {
+					t.Errorf("Validate() = %v, want an error containing %q", err, w)
+				}
+			}
+			if _, rerr := Render(s); (rerr == nil) != (err == nil) {
+				t.Errorf("Render error %v disagrees with Validate %v", rerr, err)
+			}
+		})
 	}
 }

@@ -36,16 +36,17 @@ type VarNames struct {
 	AccessToken  string // default "pmprep_access_token": where the token is published for the collection auth
 }
 
-// Settings is everything the generated scripts depend on. It is the
-// input of Render and the thing hashed into the block's begin marker.
+// Settings is one token domain's settings: how its token is obtained and
+// where it is published. Several domains make up a Script.
 type Settings struct {
-	// Name is the token domain's name (a key of tokens: in pmprep.yaml);
-	// "" for the one token of a collection without tokens:.
+	// Name is the domain's name: "" for the default domain, else its key
+	// under tokens: in pmprep.yaml. Messages name it.
 	Name       string
 	Grant      string // GrantClientCredentials, GrantRefreshToken or GrantPassword
 	ClientAuth string // ClientAuthBasic or ClientAuthBody
-	// TokenURL, Scope and Audience are templates resolved at run time with
-	// pm.variables.replaceIn; an empty resolved Scope or Audience is not sent.
+	// TokenURL, Scope and Audience are templates resolved at run time
+	// ({{vars}} from every scope); an empty resolved Scope or Audience is
+	// not sent.
 	TokenURL string // default "{{token_url}}"
 	Scope    string // default "{{scope}}"
 	Audience string // default "" (not sent)
@@ -56,27 +57,42 @@ type Settings struct {
 	// DefaultLifetime applies when the token response has neither
 	// expires_in nor a JWT exp claim.
 	DefaultLifetime time.Duration
-	// Retry401 adds a collection test script that re-sends a request once
-	// after a 401, with a fresh token.
-	Retry401 bool
 	// PersistRefreshToken makes the script write the newest refresh token
 	// back to the environment variable Vars.RefreshToken, so that newman
 	// --export-environment carries a rotated refresh token to the next run.
 	// Off by default: the environment file then holds a live secret. With
 	// the password grant it also makes the script start from that variable.
 	PersistRefreshToken bool
-	Vars                VarNames
-	// Folders say which folders' requests do not use the token (a folder
-	// with apikey, basic, noauth, … auth) and which below those use it again.
-	// In a pre-request script pm.request.auth is undefined for any inherited
-	// auth, so the script needs this to skip the token where it is not sent.
-	// Taken from the collection by inject, not from the user.
+	// Vars are the variables the script reads; Vars.AccessToken is the
+	// variable this domain's requests reference (e.g. "UserAccessToken"),
+	// where the script publishes the token.
+	Vars VarNames
+}
+
+// Script is everything the generated collection scripts depend on: the
+// input of Render and what the begin marker hashes.
+type Script struct {
+	// Tokens are the token domains; at least one, their Vars.AccessToken
+	// all distinct.
+	Tokens []Settings
+	// Inherit lists (indices into Tokens) the domains a request gets when it
+	// inherits its auth all the way from the collection; empty: the
+	// collection auth sends no managed token.
+	Inherit []int
+	// Folders are the folders whose inherited auth differs from their
+	// parent's. In a pre-request script pm.request.auth is undefined for any
+	// inherited auth, so the script needs these to know what a request
+	// inherits. Taken from the collection by inject, not from the user.
 	Folders []FolderRule
+	// Retry401 adds a collection test script that re-sends a request once
+	// after a 401, with fresh tokens of the domains it used.
+	Retry401 bool
 }
 
 // FolderRule is one folder, by the names of the folders from the
-// collection root down to it; the nearest enclosing rule decides.
+// collection root down to it; the nearest enclosing rule decides which
+// domains a request that inherits its auth uses.
 type FolderRule struct {
-	Path      []string
-	UsesToken bool
+	Path   []string
+	Tokens []int // indices into Script.Tokens; empty: no managed token
 }

@@ -37,6 +37,7 @@ func (s Settings) Validate() error {
 			bad("%s is not valid UTF-8", name)
 		}
 	}
+	text("name", s.Name)
 	text("token_url", s.TokenURL)
 	text("scope", s.Scope)
 	text("audience", s.Audience)
@@ -56,11 +57,6 @@ func (s Settings) Validate() error {
 	}
 	if s.Audience != "" {
 		reserved["audience"] = "audience"
-	}
-	for i, f := range s.Folders {
-		for j, n := range f.Path {
-			text(fmt.Sprintf("folders[%d].path[%d]", i, j), n)
-		}
 	}
 	for i, p := range s.Params {
 		name := fmt.Sprintf("params[%d]", i)
@@ -89,7 +85,7 @@ func (s Settings) Validate() error {
 	duration("skew", s.Skew, 0)
 	duration("default lifetime", s.DefaultLifetime, time.Millisecond)
 
-	seen := map[string]string{CacheVar: "pmprep's token cache", RetryVar: "pmprep's retry guard"}
+	seen := reservedVars()
 	for _, v := range s.Vars.list() {
 		name := "variables." + v.setting
 		if err := checkVarName(v.name); err != nil {
@@ -101,6 +97,81 @@ func (s Settings) Validate() error {
 			continue
 		}
 		seen[v.name] = name
+	}
+	return errors.Join(errs...)
+}
+
+// reservedVars are the variables the generated scripts keep for themselves.
+func reservedVars() map[string]string {
+	return map[string]string{CacheVar: "pmprep's token cache", RetryVar: "pmprep's retry guard",
+		UsedVar: "pmprep's record of the tokens a request used", PendingVar: "pmprep's planned retry"}
+}
+
+// Validate reports every problem with s: each token's (prefixed with
+// tokens.NAME: when the token has a name) and the cross checks: at least one
+// token, distinct access-token variables, no token publishing into another
+// token's input variable, indices in range, folder names valid UTF-8.
+func (s Script) Validate() error {
+	var errs []error
+	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	if len(s.Tokens) == 0 {
+		bad("tokens: at least one token is needed")
+	}
+	label := func(i int) string {
+		if n := s.Tokens[i].Name; n != "" {
+			return "tokens." + n
+		}
+		return fmt.Sprintf("tokens[%d]", i)
+	}
+	published := map[string]int{}
+	for i, t := range s.Tokens {
+		if err := t.Validate(); err != nil {
+			var list []error
+			if j, ok := err.(interface{ Unwrap() []error }); ok {
+				list = j.Unwrap()
+			} else {
+				list = []error{err}
+			}
+			for _, e := range list {
+				if t.Name != "" {
+					e = fmt.Errorf("tokens.%s: %w", t.Name, e)
+				}
+				errs = append(errs, e)
+			}
+		}
+		if j, ok := published[t.Vars.AccessToken]; ok {
+			bad("%s: variables.access_token %q is already the access token variable of %s", label(i), t.Vars.AccessToken, label(j))
+			continue
+		}
+		published[t.Vars.AccessToken] = i
+	}
+	for i, t := range s.Tokens {
+		for j, o := range s.Tokens {
+			if i == j {
+				continue
+			}
+			for _, v := range o.Vars.list() {
+				if v.setting != "access_token" && v.name == t.Vars.AccessToken {
+					bad("%s: variables.access_token %q is the %s variable of %s", label(i), t.Vars.AccessToken, v.setting, label(j))
+				}
+			}
+		}
+	}
+	index := func(where string, list []int) {
+		for k, i := range list {
+			if i < 0 || i >= len(s.Tokens) {
+				bad("%s[%d]: token index %d is out of range (there are %d tokens)", where, k, i, len(s.Tokens))
+			}
+		}
+	}
+	index("inherit", s.Inherit)
+	for i, f := range s.Folders {
+		index(fmt.Sprintf("folders[%d].tokens", i), f.Tokens)
+		for j, n := range f.Path {
+			if !utf8.ValidString(n) {
+				bad("folders[%d].path[%d] is not valid UTF-8", i, j)
+			}
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -8,15 +8,24 @@ import (
 	"time"
 )
 
-// wireFormat versions the settings object embedded in the script.
-const wireFormat = 1
+// wireFormat versions the settings object embedded in the script. Format 1
+// (one token, folder rules with uses_token) is still read by ParseBlock.
+const wireFormat = 2
 
-// wire is the settings as the generated script reads them, and their
-// canonical encoding: json.Marshal of this struct is deterministic (fixed
-// field order, durations in milliseconds, params always an array), and it
-// is what Hash digests and what ParseBlock reads back.
+// wire is the Script as the generated script reads it, and its canonical
+// encoding: json.Marshal of this struct is deterministic (fixed field
+// order, durations in milliseconds, lists always arrays), and it is what
+// Hash digests and what ParseBlock reads back.
 type wire struct {
-	Format              int         `json:"format"`
+	Format   int         `json:"format"`
+	Tokens   []wireToken `json:"tokens"`
+	Inherit  []int       `json:"inherit"`
+	Folders  []wireRule  `json:"folders"`
+	Retry401 bool        `json:"retry_401"`
+}
+
+type wireToken struct {
+	Name                string      `json:"name"`
 	Grant               string      `json:"grant"`
 	ClientAuth          string      `json:"client_auth"`
 	TokenURL            string      `json:"token_url"`
@@ -25,15 +34,13 @@ type wire struct {
 	Params              []wireParam `json:"params"`
 	SkewMS              int64       `json:"skew_ms"`
 	DefaultLifetimeMS   int64       `json:"default_lifetime_ms"`
-	Retry401            bool        `json:"retry_401"`
 	PersistRefreshToken bool        `json:"persist_refresh_token"`
 	Vars                wireVars    `json:"vars"`
-	Folders             []wireRule  `json:"folders"`
 }
 
 type wireRule struct {
-	Path      []string `json:"path"`
-	UsesToken bool     `json:"uses_token"`
+	Path   []string `json:"path"`
+	Tokens []int    `json:"tokens"`
 }
 
 type wireParam struct {
@@ -53,18 +60,37 @@ type wireVars struct {
 	AccessToken  string `json:"access_token"`
 }
 
-func toWire(s Settings) wire {
+// ints is a copy of v that is never nil (an array in JSON).
+func ints(v []int) []int { return append(make([]int, 0, len(v)), v...) }
+
+// orNil turns an empty slice into nil, so decoded Scripts compare equal to
+// the ones they were rendered from.
+func orNil[T any](v []T) []T {
+	if len(v) == 0 {
+		return nil
+	}
+	return v
+}
+
+func toWire(s Script) wire {
+	tokens := make([]wireToken, 0, len(s.Tokens))
+	for _, t := range s.Tokens {
+		tokens = append(tokens, t.toWire())
+	}
+	folders := make([]wireRule, 0, len(s.Folders))
+	for _, f := range s.Folders {
+		folders = append(folders, wireRule{Path: append(make([]string, 0, len(f.Path)), f.Path...), Tokens: ints(f.Tokens)})
+	}
+	return wire{Format: wireFormat, Tokens: tokens, Inherit: ints(s.Inherit), Folders: folders, Retry401: s.Retry401}
+}
+
+func (s Settings) toWire() wireToken {
 	params := make([]wireParam, 0, len(s.Params))
 	for _, p := range s.Params {
 		params = append(params, wireParam(p))
 	}
-	folders := make([]wireRule, 0, len(s.Folders))
-	for _, f := range s.Folders {
-		folders = append(folders, wireRule(f))
-	}
-	return wire{
-		Folders:             folders,
-		Format:              wireFormat,
+	return wireToken{
+		Name:                s.Name,
 		Grant:               s.Grant,
 		ClientAuth:          s.ClientAuth,
 		TokenURL:            s.TokenURL,
@@ -73,23 +99,18 @@ func toWire(s Settings) wire {
 		Params:              params,
 		SkewMS:              s.Skew.Milliseconds(),
 		DefaultLifetimeMS:   s.DefaultLifetime.Milliseconds(),
-		Retry401:            s.Retry401,
 		PersistRefreshToken: s.PersistRefreshToken,
 		Vars:                wireVars(s.Vars),
 	}
 }
 
-func (w wire) settings() Settings {
+func (w wireToken) settings() Settings {
 	var params []Param
 	for _, p := range w.Params {
 		params = append(params, Param(p))
 	}
-	var folders []FolderRule
-	for _, f := range w.Folders {
-		folders = append(folders, FolderRule(f))
-	}
 	return Settings{
-		Folders:             folders,
+		Name:                w.Name,
 		Grant:               w.Grant,
 		ClientAuth:          w.ClientAuth,
 		TokenURL:            w.TokenURL,
@@ -98,16 +119,65 @@ func (w wire) settings() Settings {
 		Params:              params,
 		Skew:                time.Duration(w.SkewMS) * time.Millisecond,
 		DefaultLifetime:     time.Duration(w.DefaultLifetimeMS) * time.Millisecond,
-		Retry401:            w.Retry401,
 		PersistRefreshToken: w.PersistRefreshToken,
 		Vars:                VarNames(w.Vars),
 	}
 }
 
-// canonical is the one encoding of valid settings: a single line of JSON
+func (w wire) script() Script {
+	var s Script
+	for _, t := range w.Tokens {
+		s.Tokens = append(s.Tokens, t.settings())
+	}
+	s.Inherit = orNil(w.Inherit)
+	for _, f := range w.Folders {
+		s.Folders = append(s.Folders, FolderRule{Path: orNil(f.Path), Tokens: orNil(f.Tokens)})
+	}
+	s.Retry401 = w.Retry401
+	return s
+}
+
+// wire1 is format 1: one token, written by pmprep before token domains.
+type wire1 struct {
+	Format              int         `json:"format"`
+	Grant               string      `json:"grant"`
+	ClientAuth          string      `json:"client_auth"`
+	TokenURL            string      `json:"token_url"`
+	Scope               string      `json:"scope"`
+	Audience            string      `json:"audience"`
+	Params              []wireParam `json:"params"`
+	SkewMS              int64       `json:"skew_ms"`
+	DefaultLifetimeMS   int64       `json:"default_lifetime_ms"`
+	Retry401            bool        `json:"retry_401"`
+	PersistRefreshToken bool        `json:"persist_refresh_token"`
+	Vars                wireVars    `json:"vars"`
+	Folders             []struct {
+		Path      []string `json:"path"`
+		UsesToken bool     `json:"uses_token"`
+	} `json:"folders"`
+}
+
+func (w wire1) script() Script {
+	t := wireToken{
+		Grant: w.Grant, ClientAuth: w.ClientAuth, TokenURL: w.TokenURL, Scope: w.Scope, Audience: w.Audience,
+		Params: w.Params, SkewMS: w.SkewMS, DefaultLifetimeMS: w.DefaultLifetimeMS,
+		PersistRefreshToken: w.PersistRefreshToken, Vars: w.Vars,
+	}
+	s := Script{Tokens: []Settings{t.settings()}, Inherit: []int{0}, Retry401: w.Retry401}
+	for _, f := range w.Folders {
+		r := FolderRule{Path: orNil(f.Path)}
+		if f.UsesToken {
+			r.Tokens = []int{0}
+		}
+		s.Folders = append(s.Folders, r)
+	}
+	return s
+}
+
+// canonical is the one encoding of a valid Script: a single line of JSON
 // that is also a safe JavaScript expression (json.Marshal escapes <, >, &,
 // U+2028 and U+2029, and valid UTF-8 is required by Validate).
-func canonical(s Settings) ([]byte, error) {
+func canonical(s Script) ([]byte, error) {
 	return json.Marshal(toWire(s))
 }
 
@@ -117,14 +187,34 @@ func hashOf(canon []byte) string {
 	return hex.EncodeToString(sum[:])[:12]
 }
 
-// decodeWire reads a canonical encoding back, refusing unknown fields and
-// formats so that a block from a newer pmprep is not half understood.
-func decodeWire(b []byte) (Settings, bool) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	var w wire
-	if err := dec.Decode(&w); err != nil || dec.More() || w.Format != wireFormat {
-		return Settings{}, false
+// decodeWire reads a canonical encoding back (format 2, or format 1 from an
+// earlier pmprep), refusing unknown fields and formats so that a block from
+// a newer pmprep is not half understood.
+func decodeWire(b []byte) (Script, bool) {
+	var head struct {
+		Format int `json:"format"`
 	}
-	return w.settings(), true
+	if json.Unmarshal(b, &head) != nil {
+		return Script{}, false
+	}
+	strict := func(v any) bool {
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		return dec.Decode(v) == nil && !dec.More()
+	}
+	switch head.Format {
+	case 1:
+		var w wire1
+		if !strict(&w) {
+			return Script{}, false
+		}
+		return w.script(), true
+	case wireFormat:
+		var w wire
+		if !strict(&w) {
+			return Script{}, false
+		}
+		return w.script(), true
+	}
+	return Script{}, false
 }

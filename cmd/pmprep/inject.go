@@ -2,14 +2,16 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
-	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/pmprep/pmprep/collection"
 	"github.com/pmprep/pmprep/config"
+	injectpkg "github.com/pmprep/pmprep/inject"
 	"github.com/pmprep/pmprep/script"
 	"github.com/urfave/cli/v2"
 )
@@ -114,11 +116,25 @@ func inject(a injectArgs, stdin io.Reader, stdout, stderr io.Writer) (err error)
 	if !doc.Kind.IsCollection() {
 		return &collection.InputError{File: a.input, Msg: "this is a Postman " + doc.Kind.String() + " file; inject needs a collection"}
 	}
-	plan, zc, err := resolveInject(doc, a.flags, a.config)
+	opts, err := injectOptions(a.flags, a.config)
 	if err != nil {
 		return err
 	}
-	edit, rep, err := collection.PlanInject(doc, plan.inject)
+	plan, err := injectpkg.Build(doc, opts)
+	if err != nil {
+		var se *injectpkg.SettingsError
+		if errors.As(err, &se) {
+			return usagef("%v", se.Err)
+		}
+		return err
+	}
+	rendered, err := script.Render(plan.Script)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	plan.Edit.PreRequest, plan.Edit.Test = rendered.PreRequest, rendered.Test
+	plan.Edit.IsBegin, plan.Edit.IsEnd = script.IsBegin, script.IsEnd
+	edit, rep, err := collection.PlanInject(doc, plan.Edit)
 	if err != nil {
 		return err
 	}
@@ -129,79 +145,63 @@ func inject(a injectArgs, stdin io.Reader, stdout, stderr io.Writer) (err error)
 	}
 	// One write: a large collection's summary runs to thousands of lines.
 	var summary bytes.Buffer
-	printInjectSummary(&summary, a, plan, zc, rep)
+	printInjectSummary(&summary, a, plan, rendered, rep)
 	stderr.Write(summary.Bytes())
 	return nil
 }
 
-// injectPlan is everything inject decided, for the edit and the summary.
-type injectPlan struct {
-	settings script.Settings
-	rendered script.Rendered
-	inject   collection.InjectPlan
-}
-
-// resolveInject merges the settings (flag > PMPREP_* > config > the
-// collection's existing pmprep block > its oauth2 block > defaults),
-// renders the script and builds the edit plan.
-func resolveInject(doc *collection.Document, c *cli.Context, cfg *config.Config) (*injectPlan, *zeroConfig, error) {
-	s := script.Defaults()
-	zc := readZeroConfig(doc)
-	if zc != nil {
-		zc.apply(&s)
+// injectOptions turns the config file and the flags (and PMPREP_*
+// variables) into the library's options: precedence flag > PMPREP_* >
+// config > what the collection says > defaults.
+func injectOptions(c *cli.Context, cfg *config.Config) (injectpkg.Options, error) {
+	opts := injectpkg.Options{Explicit: map[string]bool{}}
+	// Validate the flags once, before the library calls Override.
+	var probe script.Settings
+	if err := applyInjectFlags(c, &probe); err != nil {
+		return opts, err
 	}
-	if prev, ok := script.ParseBlock(collection.ScriptLines(doc, "prerequest")); ok {
-		// An earlier run's settings win, and its output is not read again
-		// as zero-config: a re-run must change nothing.
-		s, zc = prev, nil
+	opts.Override = func(base script.Settings) script.Settings {
+		s := cfg.ScriptSettings(base)
+		applyInjectFlags(c, &s)
+		return s
 	}
 	if cfg != nil {
-		s = cfg.ScriptSettings(s)
-		if r, ok := cfg.Retry401(); ok {
-			s.Retry401 = r
+		a := cfg.Auth
+		opts.Explicit["grant"] = a.Grant.Set
+		opts.Explicit["client_auth"] = a.ClientAuth.Set
+		opts.Explicit["token_url"] = a.TokenURL.Set
+		opts.Explicit["access_token"] = cfg.Variables.AccessToken.Set
+		if a.Type.Set {
+			opts.AuthType = a.Type.Value
+		}
+		if v, set := cfg.Retry401(); set {
+			opts.Retry401, opts.Retry401Set = v, true
+		}
+		opts.Tokens = cfg.TokenSettings(script.Defaults())
+	}
+	for flag, key := range map[string]string{"grant": "grant", "client-auth": "client_auth", "token-url": "token_url"} {
+		if c.String(flag) != "" {
+			opts.Explicit[key] = true
 		}
 	}
-	if err := applyInjectFlags(c, &s); err != nil {
-		return nil, nil, err
+	if c.IsSet("retry-401") {
+		opts.Retry401, opts.Retry401Set = c.Bool("retry-401"), true
 	}
-	// oauth2 if the collection's own auth is oauth2 (also the block an
-	// earlier run wrote), so Postman's OAuth 2.0 form stays usable.
-	authType := "bearer"
-	if a, _ := collection.Field(doc.Root(), "auth"); collection.AuthType(a) == "oauth2" || zc != nil {
-		authType = "oauth2"
+	if t := c.String("auth"); t != "" {
+		if t != "bearer" && t != "oauth2" {
+			return opts, usagef("--auth must be bearer or oauth2, not %q", t)
+		}
+		opts.AuthType = t
 	}
-	if cfg != nil && cfg.Auth.Type.Set {
-		authType = cfg.Auth.Type.Value
-	}
-	if c.String("auth") != "" {
-		authType = c.String("auth")
-	}
-	if authType != "bearer" && authType != "oauth2" {
-		return nil, nil, usagef("--auth must be bearer or oauth2, not %q", authType)
-	}
-	if err := s.Validate(); err != nil {
-		return nil, nil, usagef("%v", err)
-	}
-	p := &injectPlan{settings: s}
-	p.inject = collection.InjectPlan{
-		// Rendered once inject has read which folders do not use the token.
-		Scripts: func(rules []collection.FolderRule) ([]string, []string, error) {
-			p.settings.Folders = nil
-			for _, r := range rules {
-				p.settings.Folders = append(p.settings.Folders, script.FolderRule{Path: r.Path, UsesToken: r.UsesToken})
+	if len(opts.Tokens) > 0 {
+		// Flags describe one token; with tokens: they apply to each.
+		for i := range opts.Tokens {
+			if err := applyInjectFlags(c, &opts.Tokens[i]); err != nil {
+				return opts, err
 			}
-			var err error
-			p.rendered, err = script.Render(p.settings)
-			return p.rendered.PreRequest, p.rendered.Test, err
-		},
-		IsBegin:    script.IsBegin,
-		IsEnd:      script.IsEnd,
-		AuthType:   authType,
-		AuthParams: authParams(authType, s, zc, ownGrantType(doc)),
-		Variables:  declaredVariables(s, zc),
-		KeepAuth:   keepAuth(s, zc),
+		}
 	}
-	return p, zc, nil
+	return opts, nil
 }
 
 // applyInjectFlags applies the flags (and PMPREP_* variables) that are set.
@@ -235,9 +235,6 @@ func applyInjectFlags(c *cli.Context, s *script.Settings) error {
 		}
 		*d.dst = v
 	}
-	if c.IsSet("retry-401") {
-		s.Retry401 = c.Bool("retry-401")
-	}
 	if c.IsSet("persist-refresh-token") {
 		s.PersistRefreshToken = c.Bool("persist-refresh-token")
 	}
@@ -254,98 +251,6 @@ func applyInjectFlags(c *cli.Context, s *script.Settings) error {
 	return nil
 }
 
-// varRef matches a {{name}} reference.
-var varRef = regexp.MustCompile(`\{\{([^{}]+)\}\}`)
-
-// declaredVariables lists the variables the script reads, to declare in
-// the collection: empty, or with the non-secret value found in the
-// collection's oauth2 block. config.Inputs is the one list of them, shared
-// with pmprep envs.
-func declaredVariables(s script.Settings, zc *zeroConfig) []collection.Variable {
-	var out []collection.Variable
-	initial := zc.initialValues(s)
-	for _, in := range config.Inputs(s) {
-		v := collection.Variable{Key: in.Name}
-		if !in.Secret {
-			v.Value = initial[in.Name]
-		}
-		out = append(out, v)
-	}
-	return out
-}
-
-// authParams is the collection auth block: bearer with the token, or
-// oauth2 that sends the token and keeps Postman's OAuth 2.0 form filled in
-// with variables (never secrets).
-func authParams(typ string, s script.Settings, zc *zeroConfig, ownGrantType string) []collection.AuthParam {
-	token := "{{" + s.Vars.AccessToken + "}}"
-	if typ == "bearer" {
-		return []collection.AuthParam{{Key: "token", Value: token}}
-	}
-	grant := map[string]string{
-		script.GrantClientCredentials: "client_credentials",
-		script.GrantPassword:          "password_credentials",
-		script.GrantRefreshToken:      "authorization_code",
-	}[s.Grant]
-	if g := zc.grantTypeFor(s.Grant); g != "" {
-		grant = g
-	} else if g := ownGrantType; g != "" && scriptGrant(g) == s.Grant {
-		grant = g // the spelling an earlier run wrote (authorization_code, implicit, …)
-	}
-	clientAuth := map[string]string{script.ClientAuthBasic: "header", script.ClientAuthBody: "body"}[s.ClientAuth]
-	p := []collection.AuthParam{
-		{Key: "accessToken", Value: token},
-		{Key: "tokenType", Value: "Bearer"},
-		{Key: "addTokenTo", Value: "header"},
-		{Key: "headerPrefix", Value: "Bearer"},
-		{Key: "tokenName", Value: "pmprep"},
-		{Key: "grant_type", Value: grant},
-		{Key: "accessTokenUrl", Value: s.TokenURL},
-		{Key: "clientId", Value: "{{" + s.Vars.ClientID + "}}"},
-		{Key: "clientSecret", Value: "{{" + s.Vars.ClientSecret + "}}"},
-		{Key: "client_authentication", Value: clientAuth},
-	}
-	if s.Scope != "" {
-		p = append(p, collection.AuthParam{Key: "scope", Value: s.Scope})
-	}
-	if s.Grant == script.GrantPassword {
-		p = append(p, collection.AuthParam{Key: "username", Value: "{{" + s.Vars.Username + "}}"},
-			collection.AuthParam{Key: "password", Value: "{{" + s.Vars.Password + "}}"})
-	}
-	return p
-}
-
-// ownGrantType is the grant_type of the oauth2 collection auth an earlier
-// run of pmprep wrote, or "".
-func ownGrantType(doc *collection.Document) string {
-	a, _ := collection.Field(doc.Root(), "auth")
-	params := collection.AuthParams(a, "oauth2")
-	if !isOurs(params) {
-		return ""
-	}
-	g, _ := collection.Param(params, "grant_type")
-	return g
-}
-
-// keepAuth keeps request and folder oauth2 blocks that talk to another
-// authorization server than the one configured: they serve another
-// purpose. Bearer blocks are the copy-and-paste token and always go.
-func keepAuth(s script.Settings, zc *zeroConfig) func(string, []collection.KV) bool {
-	ours := map[string]bool{"": true, s.TokenURL: true}
-	if zc != nil {
-		// The block zero-config read is ours whatever the final token URL:
-		// its literal secrets were reported as moved out, so it must go.
-		ours[zc.tokenURL] = true
-	}
-	return func(typ string, params []collection.KV) bool {
-		if typ != "oauth2" {
-			return false
-		}
-		u, _ := collection.Param(params, "accessTokenUrl")
-		return !ours[u]
-	}
-}
-
 // summaryLines is how many paths of one kind the summary lists before it
 // counts the rest: a 40,000-request collection must not print 15,000 lines.
 const summaryLines = 8
@@ -353,54 +258,85 @@ const summaryLines = 8
 func listSome(w io.Writer, what string, paths []string) {
 	for i, p := range paths {
 		if i == summaryLines {
-			fmt.Fprintf(w, "  %s: … and %d more\n", what, len(paths)-i)
+			fmt.Fprintf(w, "    … and %d more\n", len(paths)-i)
 			return
 		}
-		fmt.Fprintf(w, "  %s: %s\n", what, p)
+		if i == 0 {
+			fmt.Fprintf(w, "  %s:\n", what)
+		}
+		fmt.Fprintf(w, "    %s\n", p)
 	}
 }
 
-func printInjectSummary(w io.Writer, a injectArgs, p *injectPlan, zc *zeroConfig, rep *collection.InjectReport) {
+func printInjectSummary(w io.Writer, a injectArgs, p *injectpkg.Plan, r script.Rendered, rep *collection.InjectReport) {
 	dest := a.output.path
 	if dest == "" || dest == "-" {
 		dest = "stdout"
 	}
 	fmt.Fprintf(w, "pmprep inject: %s -> %s\n", a.input, dest)
-	s := p.settings
-	fmt.Fprintf(w, "  pre-request script: %s (grant %s, client auth %s, settings %s)\n", rep.ScriptAction, s.Grant, s.ClientAuth, p.rendered.Hash)
-	if s.Retry401 {
+	fmt.Fprintf(w, "  pre-request script: %s (settings %s)\n", rep.ScriptAction, r.Hash)
+	if p.Script.Retry401 {
 		fmt.Fprintf(w, "  test script: 401 retry added\n")
 	}
-	fmt.Fprintf(w, "  collection auth: %s, %s sends {{%s}}\n", rep.AuthAction, p.inject.AuthType, s.Vars.AccessToken)
+	fmt.Fprintf(w, "  collection auth: %s (%s)\n", rep.AuthAction, orNone(p.AuthType))
 	if len(rep.DeclaredVars) > 0 {
 		fmt.Fprintf(w, "  variables declared: %s\n", strings.Join(rep.DeclaredVars, ", "))
 	}
-	fmt.Fprintf(w, "  requests: %d of %d use the collection token", rep.Inheriting, rep.Requests)
+	s := p.Report
+	for _, d := range s.Domains {
+		name := ""
+		if d.Name != "" {
+			name = " " + strconv.Quote(d.Name)
+		}
+		fmt.Fprintf(w, "  token%s {{%s}} (grant %s): %d of %d requests send it", name, d.Variable, d.Grant, d.Requests, s.Requests)
+		if n := len(d.Newly); n > 0 {
+			fmt.Fprintf(w, ", %d of them newly authorised (they sent no credentials before)", n)
+		}
+		fmt.Fprintln(w)
+		listSome(w, "newly authorised", d.Newly)
+	}
 	if n := len(rep.RemovedAuth); n > 0 {
-		fmt.Fprintf(w, "; %d bearer/oauth2 blocks removed so they inherit", n)
+		fmt.Fprintf(w, "  %d bearer/oauth2 blocks removed: they inherit the same token\n", n)
+	}
+	if n := len(rep.EditedAuth); n > 0 {
+		listSome(w, fmt.Sprintf("%d auth blocks now send the fresh token (other fields kept)", n), rep.EditedAuth)
 	}
 	if n := len(rep.RemovedHeaders); n > 0 {
-		fmt.Fprintf(w, "; %d stale Authorization headers removed", n)
+		listSome(w, fmt.Sprintf("%d stale Authorization headers removed", n), rep.RemovedHeaders)
 	}
-	fmt.Fprintln(w)
-	listSome(w, "uses the token under a folder with other auth", rep.RetargetedAuth)
-	listSome(w, "left alone", rep.LeftAuth)
-	listSome(w, "left alone (not a bearer token)", rep.LeftHeaders)
-	listSome(w, "warning: folders of this name have different auth, so all their requests fetch a token (rename one to tell them apart)", rep.AmbiguousFolders)
-	if zc != nil {
-		fmt.Fprintf(w, "  settings read from the oauth2 block at %s\n", zc.path)
-		for _, n := range zc.notes {
+	for _, g := range s.Left {
+		listSome(w, fmt.Sprintf("left alone, %d requests (%s)", len(g.Paths), g.Why), g.Paths)
+	}
+	listSome(w, "kept their own credentials (noauth added so the collection auth does not override them)", s.Pinned)
+	listSome(w, "warning: folders of this name send different tokens, so their requests fetch each (rename one to tell them apart)", s.AmbiguousFolders)
+	listSome(w, "note: a script here already fetches tokens (pmprep now does; remove it when you are ready)", s.TokenScripts)
+	if zc := s.ZeroConfig; zc != nil {
+		fmt.Fprintf(w, "  settings read from the oauth2 block at %s\n", zc.Path)
+		for _, n := range zc.Notes {
 			fmt.Fprintf(w, "  note: %s\n", n)
 		}
-		for _, m := range zc.moved {
-			if m.variable == "" {
-				fmt.Fprintf(w, "  stale token removed: %s (pmprep fetches fresh tokens)\n", m.path)
+		for _, m := range zc.Moved {
+			if m.Variable == "" {
+				fmt.Fprintf(w, "  stale token removed: %s (pmprep fetches fresh tokens)\n", m.Path)
 				continue
 			}
-			fmt.Fprintf(w, "  secret moved out: %s -> {{%s}} (set it in an environment or with newman --env-var %s=...)\n", m.path, m.variable, m.variable)
+			fmt.Fprintf(w, "  secret moved out: %s -> {{%s}} (set it in an environment or with newman --env-var %s=...)\n", m.Path, m.Variable, m.Variable)
 		}
+	}
+	for _, n := range s.Notes {
+		fmt.Fprintf(w, "  assumed: %s\n", n)
+	}
+	for _, n := range s.Warnings {
+		fmt.Fprintf(w, "  warning: %s\n", n)
 	}
 	if !rep.Changed {
 		fmt.Fprintf(w, "  nothing changed\n")
 	}
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
 }

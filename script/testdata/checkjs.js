@@ -27,9 +27,9 @@ function check(req) {
   answer.settings = vm.runInNewContext(settingsLine + "\npmprepSettings");
   if (req.test) {
     new vm.Script(req.test, { filename: "test.js" });
-    const varsLine = req.test.split("\n").find((l) => l.trim().startsWith("var TOKEN = "));
+    const varsLine = req.test.split("\n").find((l) => l.trim().startsWith("var USED = "));
     if (!varsLine) throw new Error("no constants line in the test script");
-    answer.testVars = vm.runInNewContext(varsLine + "\n[TOKEN, CACHE, RETRIED]");
+    answer.testVars = vm.runInNewContext(varsLine + "\n[USED, CACHE, RETRIED, PENDING]");
   }
   return answer;
 }

@@ -3,15 +3,18 @@
 // the newman end-to-end tests; this fake copies only what the scripts use,
 // with the semantics measured in newman 6.2 (docs/newman-sandbox.md):
 // callback sendRequest that resolves nothing, variable precedence local >
-// environment > collection, replaceIn leaving unknown {{vars}} alone,
+// iteration data > environment > collection > globals, replaceIn leaving
+// unknown {{vars}} alone,
 // pm.request.auth undefined for inherited auth in a pre-request script and
 // resolved in a test script, pm.test recording a thrown error as a failure.
 //
 // Input (stdin, JSON):
-//   {pre, test, env: {name?, values}, collection: {...}, globals: {...},
-//    steps: [{t, envName, noEnv, auth, requestId, iteration, name, code, responses: [...], setEnv: {...}, unsetEnv: {...}}]}
-// A response is {code, json} | {code, text, type} | {err: "ECONNREFUSED"}.
-// Output (stdout, JSON): {steps: [{sent, failed, passed, skipped, token, logs, next}], collection, env}
+//   {pre, test, env: {name?, values}, collection: {...}, globals: {...}, data: {...},
+//    steps: [{t, envName, noEnv, auth, requestId, iteration, name, code, location: [...], request: {...},
+//             responses: [...], setEnv: {...}, unsetEnv: {...}}]}
+// request is what pm.request.toJSON() answers; location is pm.execution.location.
+// A response is {code, json, headers?} | {code, text, type, headers?} | {err: "ECONNREFUSED"}.
+// Output (stdout, JSON): {steps: [{sent, failed, passed, skipped, token, local, logs, next}], collection, env}
 "use strict";
 const vm = require("vm");
 
@@ -26,13 +29,14 @@ function run(sc) {
   let envName = sc.env ? sc.env.name : undefined;
   const collection = Object.assign({}, sc.collection);
   const globals = Object.assign({}, sc.globals);
+  const data = Object.assign({}, sc.data);
   const local = {};
   const out = [];
   const pre = sc.pre ? new vm.Script(sc.pre, { filename: "prerequest.js" }) : null;
   const test = sc.test ? new vm.Script(sc.test, { filename: "test.js" }) : null;
 
   function get(name) {
-    for (const scope of [local, env, collection, globals]) {
+    for (const scope of [local, data, env, collection, globals]) {
       if (Object.prototype.hasOwnProperty.call(scope, name)) return scope[name];
     }
     return undefined;
@@ -67,6 +71,8 @@ function run(sc) {
         set: (k, v) => { env[k] = v; },
         unset: (k) => { delete env[k]; },
       },
+      iterationData: { get: (k) => data[k] },
+      globals: { get: (k) => globals[k], set: (k, v) => { globals[k] = v; } },
       collectionVariables: {
         get: (k) => collection[k],
         set: (k, v) => { collection[k] = v; },
@@ -78,9 +84,10 @@ function run(sc) {
         unset: (k) => { delete local[k]; },
         replaceIn: replaceIn,
       },
-      request: { auth: undefined },
+      request: { auth: undefined, toJSON: () => JSON.parse(JSON.stringify(step.request || { url: "https://api.example.com/x", method: "GET" })) },
       response: undefined,
       execution: {
+        location: step.location || ["collection", info.requestName],
         skipRequest: () => { rec.skipped = true; },
         setNextRequest: (id) => { rec.next = id; },
       },
@@ -109,7 +116,12 @@ function run(sc) {
           cb(null, {
             code: r.code, status: r.status || "",
             text: () => text, json: () => JSON.parse(text),
-            headers: { get: (n) => (String(n).toLowerCase() === "content-type" ? type : undefined) },
+            headers: { get: (n) => {
+              const want = String(n).toLowerCase();
+              if (want === "content-type") return type;
+              for (const k of Object.keys(r.headers || {})) if (k.toLowerCase() === want) return r.headers[k];
+              return undefined;
+            } },
           });
         });
         return pm;
@@ -122,7 +134,7 @@ function run(sc) {
       throw new Error("fake: require(" + name + ") is not in the sandbox list the script may use");
     };
     // Only what the Postman sandbox offers: no Buffer, URL, process, ...
-    const ctx = vm.createContext({ pm: pm, require: fakeRequire, console: console_, Date: { now: () => step.t || 0 } });
+    const ctx = vm.createContext({ pm: pm, require: fakeRequire, console: console_, Date: { now: () => step.t || 0, parse: Date.parse } });
     const drain = () => {
       while (queue.length) {
         try { queue.shift()(); } catch (e) { rec.uncaught.push(String(e && e.stack)); }
@@ -136,6 +148,7 @@ function run(sc) {
     }
     rec.responsesLeft = responses.length;
     rec.token = local[sc.tokenVar || "pmprep_access_token"];
+    rec.local = Object.assign({}, local);
     if (test && !rec.skipped) {
       const token = get(sc.tokenVar || "pmprep_access_token");
       const type = step.auth || "bearer";

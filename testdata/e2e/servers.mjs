@@ -470,7 +470,7 @@ function makeJWT(claims) {
 
 const FAULT_MODES = [
   'ok', 'jwt-exp', 'no-expiry', 'expires-string', '500', '400', '401', 'invalid-grant',
-  'html', 'no-access-token', 'slow', 'close',
+  'html', 'no-access-token', 'slow', 'close', '429', '503-date',
 ];
 
 function issueFault(d, { lifetime, jwt = false, expiry = true }) {
@@ -539,6 +539,19 @@ const faultHTTP = http.createServer(async (req, res) => {
     case 'invalid-grant':
       sendJSON(res, 400, { error: 'invalid_grant', error_description: 'injected fault: grant is invalid, expired or revoked' });
       return;
+    case '429': { // Retry-After in seconds: ?retry_after=N (default 30)
+      const q = Number(url.searchParams.get('retry_after'));
+      sendJSON(res, 429, { error: 'slow_down', error_description: 'injected fault: too many requests' },
+        { 'retry-after': String(Number.isInteger(q) && q >= 0 ? q : 30) });
+      return;
+    }
+    case '503-date': { // Retry-After as an HTTP date, ?retry_after=N seconds from now (default 30)
+      const q = Number(url.searchParams.get('retry_after'));
+      const at = new Date(Date.now() + (Number.isInteger(q) && q >= 0 ? q : 30) * 1000);
+      sendJSON(res, 503, { error: 'temporarily_unavailable', error_description: 'injected fault: unavailable' },
+        { 'retry-after': at.toUTCString() });
+      return;
+    }
     case 'html': {
       const html = '<!doctype html><html><body><h1>Sign in</h1><p>injected fault: not JSON</p></body></html>';
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html) });

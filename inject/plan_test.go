@@ -1,0 +1,302 @@
+package inject
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/pmprep/pmprep/collection"
+	"github.com/pmprep/pmprep/script"
+	"github.com/tidwall/gjson"
+)
+
+const schema21 = `"info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}`
+
+// run plans and applies inject on a collection given as JSON text (info
+// added), with the real script block, and returns the plan and the output.
+func run(t *testing.T, body string, opts Options) (*Plan, string) {
+	t.Helper()
+	in := "{" + schema21 + ", " + body + "}"
+	doc, err := collection.Parse("c.json", []byte(in))
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	p, err := Build(doc, opts)
+	if err != nil {
+		t.Fatalf("Build: %v", err)
+	}
+	r, err := script.Render(p.Script)
+	if err != nil {
+		t.Fatalf("Render: %v", err)
+	}
+	p.Edit.PreRequest, p.Edit.Test, p.Edit.IsBegin, p.Edit.IsEnd = r.PreRequest, r.Test, script.IsBegin, script.IsEnd
+	out, _, err := collection.Inject(doc, p.Edit)
+	if err != nil {
+		t.Fatalf("Inject: %v", err)
+	}
+	// Idempotent: a second run changes nothing.
+	doc2, err := collection.Parse("c.json", out)
+	if err != nil {
+		t.Fatalf("output does not parse: %v", err)
+	}
+	p2, err := Build(doc2, opts)
+	if err != nil {
+		t.Fatalf("second Build: %v", err)
+	}
+	r2, _ := script.Render(p2.Script)
+	p2.Edit.PreRequest, p2.Edit.Test, p2.Edit.IsBegin, p2.Edit.IsEnd = r2.PreRequest, r2.Test, script.IsBegin, script.IsEnd
+	again, _, err := collection.Inject(doc2, p2.Edit)
+	if err != nil || string(again) != string(out) {
+		t.Errorf("second inject changed the output (err %v):\n%s", err, cmp.Diff(string(out), string(again)))
+	}
+	return p, string(out)
+}
+
+func withTokenURL(u string) Options {
+	return Options{
+		Override: func(s script.Settings) script.Settings { s.TokenURL = u; return s },
+		Explicit: map[string]bool{"token_url": true},
+	}
+}
+
+func get(t *testing.T, out, path string) gjson.Result {
+	t.Helper()
+	return gjson.Get(out, path)
+}
+
+// effective returns, per request path, the effective auth of out as
+// postman-runtime computes it (see EffectiveAuth), as "type token".
+func effective(t *testing.T, out string) map[string]string {
+	t.Helper()
+	doc, err := collection.Parse("out.json", []byte(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	auths, err := EffectiveAuth(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range auths {
+		s := a.Type
+		switch a.Type {
+		case "bearer":
+			s += " " + paramOf(a.Params, "token")
+		case "oauth2":
+			s += " " + paramOf(a.Params, "accessToken")
+		}
+		got[a.Path] = s
+	}
+	return got
+}
+
+// Case 1: a request-level oauth2 block for another provider is a third
+// party's: not read into the settings, not removed, no token for it.
+func TestThirdPartyOAuth2IsLeftAlone(t *testing.T) {
+	p, out := run(t, `"item": [
+		{"name": "Google", "request": {"auth": {"type": "oauth2", "oauth2": [
+			{"key": "accessTokenUrl", "value": "https://oauth2.googleapis.com/token"},
+			{"key": "clientId", "value": "google-client"},
+			{"key": "accessToken", "value": "{{google_token}}"}]}, "url": "https://www.googleapis.com/x"}},
+		{"name": "Ours", "request": {"url": "https://api.test/y"}}]`, withTokenURL("http://127.0.0.1:9/t"))
+	if p.Report.ZeroConfig != nil {
+		t.Errorf("settings were read from %s", p.Report.ZeroConfig.Path)
+	}
+	if got := get(t, out, "item.0.request.auth.oauth2.#(key==\"clientId\").value").String(); got != "google-client" {
+		t.Errorf("the third party's block changed: clientId %q", got)
+	}
+	if v := get(t, out, `variable.#(key=="client_id").value`); v.Exists() {
+		t.Errorf("client_id declared as %q", v.String())
+	}
+	want := map[string]string{"item[0]": "oauth2 {{google_token}}", "item[1]": "bearer {{pmprep_access_token}}"}
+	if diff := cmp.Diff(want, effective(t, out)); diff != "" {
+		t.Errorf("effective auth (-want +got):\n%s", diff)
+	}
+	if len(p.Report.Left) != 1 || !strings.Contains(p.Report.Left[0].Why, "oauth2.googleapis.com") {
+		t.Errorf("left = %+v", p.Report.Left)
+	}
+	if n := p.Report.Domains[0].Newly; len(n) != 1 || n[0] != "item[1]" {
+		t.Errorf("newly authorised = %v", n)
+	}
+}
+
+// Case 2: a bearer request inside a noauth folder keeps a block that sends
+// the managed variable (the script fetches for any request that references
+// it), and the folder's rule says its inheriting requests need no token.
+func TestBearerUnderNoauthFolder(t *testing.T) {
+	p, out := run(t, `"item": [{"name": "Public", "auth": {"type": "noauth"}, "item": [
+		{"name": "Private", "request": {"auth": {"type": "bearer", "bearer": [{"key": "token", "value": "stale-literal-token"}]}, "url": "https://api.test/p"}},
+		{"name": "Open", "request": {"url": "https://api.test/o"}}]}]`, withTokenURL("http://127.0.0.1:9/t"))
+	want := map[string]string{"item[0].item[0]": "bearer {{pmprep_access_token}}", "item[0].item[1]": "noauth"}
+	if diff := cmp.Diff(want, effective(t, out)); diff != "" {
+		t.Errorf("effective auth (-want +got):\n%s", diff)
+	}
+	if fmt.Sprint(p.Script.Folders) != "[{[Public] []}]" {
+		t.Errorf("folders = %v", p.Script.Folders)
+	}
+}
+
+// Case 3: requests that send credentials of their own — a Basic header, a
+// header from a variable, a script that sets it, URL userinfo — keep them:
+// noauth stops the new collection auth from overriding them.
+func TestOwnCredentialsArePinned(t *testing.T) {
+	p, out := run(t, `"item": [
+		{"name": "Basic", "request": {"header": [{"key": "Authorization", "value": "Basic dXNlcjpwYXNz"}], "url": "https://api.test/a"}},
+		{"name": "Var", "request": {"header": [{"key": "authorization", "value": "{{AUTHORIZATION}}"}], "url": "https://api.test/b"}},
+		{"name": "Script", "event": [{"listen": "prerequest", "script": {"exec": ["pm.request.headers.upsert({key: 'Authorization', value: 'Basic ' + pm.variables.get('b')});"]}}], "request": {"url": "https://api.test/c"}},
+		{"name": "Userinfo", "request": {"url": "http://user:pw@api.test/d"}},
+		{"name": "Stale", "request": {"header": [{"key": "Authorization", "value": "Bearer eyJstale"}], "url": "https://api.test/e"}},
+		{"name": "Nothing", "request": {"url": "https://api.test/f"}}]`, withTokenURL("http://127.0.0.1:9/t"))
+	want := map[string]string{
+		"item[0]": "noauth", "item[1]": "noauth", "item[2]": "noauth", "item[3]": "noauth",
+		"item[4]": "bearer {{pmprep_access_token}}", "item[5]": "bearer {{pmprep_access_token}}",
+	}
+	if diff := cmp.Diff(want, effective(t, out)); diff != "" {
+		t.Errorf("effective auth (-want +got):\n%s", diff)
+	}
+	if got := get(t, out, "item.0.request.header.0.value").String(); got != "Basic dXNlcjpwYXNz" {
+		t.Errorf("Basic header = %q", got)
+	}
+	if get(t, out, "item.4.request.header.#").Int() != 0 {
+		t.Errorf("the stale bearer header stayed")
+	}
+	if len(p.Report.Pinned) != 4 {
+		t.Errorf("pinned = %v", p.Report.Pinned)
+	}
+	if d := p.Report.Domains[0]; d.Requests != 2 || len(d.Newly) != 1 {
+		t.Errorf("domain report = %+v", d)
+	}
+}
+
+// Case 10: a collection-level apikey stays; only requests that sent a
+// token get one.
+func TestCollectionAPIKeyStays(t *testing.T) {
+	p, out := run(t, `"auth": {"type": "apikey", "apikey": [{"key": "key", "value": "Api-Token"}, {"key": "value", "value": "{{dt_token}}"}, {"key": "in", "value": "query"}]},
+		"item": [{"name": "A", "request": {"url": "https://api.test/a"}},
+		{"name": "B", "request": {"auth": {"type": "bearer", "bearer": [{"key": "token", "value": "{{pmprep_access_token}}"}]}, "url": "https://api.test/b"}}]`, withTokenURL("http://127.0.0.1:9/t"))
+	want := map[string]string{"item[0]": "apikey", "item[1]": "bearer {{pmprep_access_token}}"}
+	if diff := cmp.Diff(want, effective(t, out)); diff != "" {
+		t.Errorf("effective auth (-want +got):\n%s", diff)
+	}
+	if len(p.Script.Inherit) != 0 {
+		t.Errorf("inherit = %v, want none", p.Script.Inherit)
+	}
+}
+
+// Case 8: two token variables. By default the one most requests send is
+// managed and the other left alone, said in the report; with two tokens
+// both are managed, each for its own requests.
+func TestTwoTokenVariables(t *testing.T) {
+	body := `"item": [
+		{"name": "U1", "request": {"auth": {"type": "bearer", "bearer": [{"key": "token", "value": "{{UserAccessToken}}"}]}, "url": "https://api.test/u1"}},
+		{"name": "U2", "request": {"auth": {"type": "bearer", "bearer": [{"key": "token", "value": "{{UserAccessToken}}"}]}, "url": "https://api.test/u2"}},
+		{"name": "A1", "request": {"auth": {"type": "bearer", "bearer": [{"key": "token", "value": "{{AppAccessToken}}"}]}, "url": "https://api.test/a1"}}]`
+	p, out := run(t, body, withTokenURL("http://127.0.0.1:9/t"))
+	if v := p.Script.Tokens[0].Vars.AccessToken; v != "UserAccessToken" {
+		t.Errorf("managed variable %q", v)
+	}
+	want := map[string]string{"item[0]": "bearer {{UserAccessToken}}", "item[1]": "bearer {{UserAccessToken}}", "item[2]": "bearer {{AppAccessToken}}"}
+	if diff := cmp.Diff(want, effective(t, out)); diff != "" {
+		t.Errorf("effective auth (-want +got):\n%s", diff)
+	}
+	if len(p.Report.Left) != 1 || p.Report.Left[0].Why != "bearer {{AppAccessToken}}" {
+		t.Errorf("left = %+v", p.Report.Left)
+	}
+	if !strings.Contains(strings.Join(p.Report.Notes, "\n"), "token variable {{UserAccessToken}}: 2 requests send it") {
+		t.Errorf("notes = %q", p.Report.Notes)
+	}
+
+	user, app := script.Defaults(), script.Defaults()
+	user.Name, user.Grant, user.Vars.AccessToken = "user", script.GrantRefreshToken, "UserAccessToken"
+	app.Name, app.Vars.AccessToken = "app", "AppAccessToken"
+	p, out = run(t, body, Options{Tokens: []script.Settings{user, app}})
+	if len(p.Report.Left) != 0 || p.Report.Domains[0].Requests != 2 || p.Report.Domains[1].Requests != 1 {
+		t.Errorf("report = %+v", p.Report)
+	}
+	if get(t, out, "auth").Exists() {
+		t.Errorf("a collection auth was written with tokens:")
+	}
+	if diff := cmp.Diff(want, effective(t, out)); diff != "" {
+		t.Errorf("effective auth with tokens (-want +got):\n%s", diff)
+	}
+}
+
+// Case 7: no empty variable is declared (it would hide a global).
+func TestNoEmptyVariables(t *testing.T) {
+	_, out := run(t, `"item": [{"name": "A", "request": {"url": "https://api.test/a"}}]`, Options{})
+	if v := get(t, out, "variable"); v.Exists() {
+		t.Errorf("variables declared: %s", v.Raw)
+	}
+}
+
+// Case 11: an oauth2 block without grant_type is Postman's default,
+// authorization_code: the refresh_token grant, said in the report; the
+// block's fields for Postman's own flow stay.
+func TestOAuth2BlockKeepsItsFieldsAndNamesTheGrant(t *testing.T) {
+	p, out := run(t, `"auth": {"type": "oauth2", "oauth2": [
+		{"key": "authUrl", "value": "https://auth.test/authorize"},
+		{"key": "accessTokenUrl", "value": "https://auth.test/token"},
+		{"key": "redirect_uri", "value": "https://app.test/cb"},
+		{"key": "state", "value": "xyz"},
+		{"key": "challengeAlgorithm", "value": "S256"},
+		{"key": "useBrowser", "value": true, "type": "boolean"},
+		{"key": "clientId", "value": "my-client"},
+		{"key": "clientSecret", "value": "literal-secret-value"}]},
+		"item": [{"name": "A", "request": {"url": "https://api.test/a"}}]`, Options{})
+	if g := p.Script.Tokens[0].Grant; g != script.GrantRefreshToken {
+		t.Errorf("grant %q", g)
+	}
+	notes := strings.Join(p.Report.Notes, "\n")
+	if !strings.Contains(notes, "no grant_type") || !strings.Contains(notes, "authorization_code") {
+		t.Errorf("the assumed grant is not named: %q", notes)
+	}
+	for k, v := range map[string]string{"authUrl": "https://auth.test/authorize", "redirect_uri": "https://app.test/cb", "state": "xyz", "challengeAlgorithm": "S256", "useBrowser": "true", "clientSecret": "{{client_secret}}", "accessToken": "{{pmprep_access_token}}"} {
+		if got := get(t, out, `auth.oauth2.#(key=="`+k+`").value`).String(); got != v {
+			t.Errorf("%s = %q, want %q", k, got, v)
+		}
+	}
+	if strings.Contains(out, "literal-secret-value") {
+		t.Errorf("the literal secret stayed")
+	}
+	if v := get(t, out, `variable.#(key=="client_id").value`).String(); v != "my-client" {
+		t.Errorf("client_id = %q", v)
+	}
+}
+
+// Case 4 and 10: pmprep's block runs in an event of its own after the
+// user's, so the user's lines run first and a user script that does not
+// compile cannot take it down.
+func TestOwnEventAfterTheUsers(t *testing.T) {
+	_, out := run(t, `"event": [{"listen": "prerequest", "script": {"exec": ["pm.environment.set('token_url', 'x');", "await 1;"]}}],
+		"item": [{"name": "A", "request": {"url": "https://api.test/a"}}]`, withTokenURL("{{token_url}}"))
+	ev := get(t, out, "event").Array()
+	if len(ev) != 2 || !script.IsBegin(ev[1].Get("script.exec.0").String()) || ev[0].Get("script.exec.#").Int() != 2 {
+		t.Errorf("events = %s", get(t, out, "event").Raw)
+	}
+}
+
+// A hand-written token script is reported where it is.
+func TestTokenScriptsAreReported(t *testing.T) {
+	p, _ := run(t, `"item": [{"name": "Login", "event": [{"listen": "test", "script": {"exec": ["pm.sendRequest({url: 'x', body: {grant_type: 'client_credentials'}}, function (e, r) { pm.environment.set('access_token', r.json().access_token); });"]}}], "request": {"url": "https://api.test/a"}}]`, Options{})
+	if fmt.Sprint(p.Report.TokenScripts) != "[item[0].event[0]]" {
+		t.Errorf("token scripts = %v", p.Report.TokenScripts)
+	}
+}
+
+// Round-1 output (pmprep's block inside the user's event, empty variables
+// declared) is migrated: the block moves to its own event.
+func TestRerunMovesTheOldBlockOut(t *testing.T) {
+	s := script.Defaults()
+	r, err := script.Render(script.Script{Tokens: []script.Settings{s}, Inherit: []int{0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec, _ := json.Marshal(append(append([]string{}, r.PreRequest...), "console.log('mine');"))
+	_, out := run(t, `"event": [{"listen": "prerequest", "script": {"exec": `+string(exec)+`}}], "item": []`, Options{})
+	ev := get(t, out, "event").Array()
+	if len(ev) != 2 || ev[0].Get("script.exec.#").Int() != 1 || ev[0].Get("script.exec.0").String() != "console.log('mine');" {
+		t.Errorf("events = %.300s", get(t, out, "event").Raw)
+	}
+}

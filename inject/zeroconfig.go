@@ -1,0 +1,243 @@
+package inject
+
+import (
+	"strings"
+
+	"github.com/pmprep/pmprep/collection"
+	"github.com/pmprep/pmprep/config"
+	"github.com/pmprep/pmprep/script"
+	"github.com/tidwall/gjson"
+)
+
+// ZeroConfig is what inject learned from an oauth2 auth block the
+// collection already has, so `pmprep inject api.json` works without flags.
+type ZeroConfig struct {
+	Path     string // JSON path of the block read
+	TokenURL string // the block's accessTokenUrl as written: blocks with it are this domain's
+	// Moved are literal secrets replaced by variables (names only).
+	Moved []MovedSecret
+	// Notes are what zero-config assumed.
+	Notes []string
+
+	grantType string // as Postman spells it
+	grant     string // the script grant grantType chose ("" when none)
+	tokenVar  string // the block's accessToken when it is one {{variable}}
+	edits     []func(*script.Settings)
+	sets      map[string]bool   // settings the block gave: grant, client_auth, token_url
+	why       map[string]string // how, for the report
+	// initial holds non-secret initial values of collection variables by
+	// role (the default variable name), so a config that renames the
+	// variable still gets the value: see declared.
+	initial map[string]string
+}
+
+// MovedSecret is a literal secret taken out of the file: the JSON path it
+// was at and the variable that now holds its place ("" for a stale token,
+// which needs no variable).
+type MovedSecret struct{ Path, Variable string }
+
+// readZeroConfig finds the oauth2 block to read: the collection's own, else
+// the first on a folder or request — of the token URL the caller named, if
+// it named one (another provider's block is a third party's, never read).
+func readZeroConfig(doc *collection.Document, rootAuth gjson.Result, tokenURL string) *ZeroConfig {
+	var auth gjson.Result
+	path := "auth"
+	if collection.AuthType(rootAuth) == "oauth2" {
+		auth = rootAuth
+	} else {
+		collection.Walk(doc, func(it *collection.Item) error {
+			if auth.Exists() || collection.AuthType(it.Auth) != "oauth2" {
+				return nil
+			}
+			if u := paramOf(collection.AuthParams(it.Auth, "oauth2"), "accessTokenUrl"); tokenURL != "" && u != tokenURL {
+				return nil
+			}
+			auth, path = it.Auth, it.AuthPath
+			return nil
+		})
+	}
+	if !auth.Exists() {
+		return nil
+	}
+	params := collection.AuthParams(auth, "oauth2")
+	zc := &ZeroConfig{Path: path, initial: map[string]string{}, sets: map[string]bool{}, why: map[string]string{}}
+	// Older exports (postman-collection-transformer) spell some keys in camelCase.
+	get := func(keys ...string) string {
+		for _, k := range keys {
+			if v, _ := collection.Param(params, k); v != "" {
+				return v
+			}
+		}
+		return ""
+	}
+	g := get("grant_type", "grantType")
+	zc.grantType = g
+	if g == "" {
+		// Postman's form defaults to the authorization code grant.
+		g = "authorization_code"
+		zc.why["grant"] = " (it has no grant_type: Postman's default, authorization_code, was assumed)"
+	}
+	zc.grant = scriptGrant(g)
+	zc.sets["grant"] = true
+	if zc.grant == script.GrantRefreshToken {
+		zc.Notes = append(zc.Notes, "grant "+g+" needs a person to log in once; unattended runs use the refresh_token grant: set variable refresh_token to a refresh token obtained once")
+		if zc.why["grant"] == "" {
+			zc.why["grant"] = " (" + g + " renews with its refresh token)"
+		}
+	}
+	zc.edits = append(zc.edits, func(s *script.Settings) { s.Grant = zc.grant })
+	zc.TokenURL = get("accessTokenUrl")
+	switch get("client_authentication", "clientAuth") {
+	case "header":
+		zc.sets["client_auth"] = true
+		zc.edits = append(zc.edits, func(s *script.Settings) { s.ClientAuth = script.ClientAuthBasic })
+	case "body":
+		zc.sets["client_auth"] = true
+		zc.edits = append(zc.edits, func(s *script.Settings) { s.ClientAuth = script.ClientAuthBody })
+	}
+	if n, ok := soleVariable(get("accessToken")); ok {
+		zc.tokenVar = n
+	}
+	defaults := script.DefaultVarNames()
+	// A value that is exactly {{name}} renames the variable the script
+	// reads; a literal becomes the variable's initial value (non-secrets) or
+	// is moved out (secrets).
+	plain := []struct {
+		param   string
+		varName string
+		rename  func(*script.Settings, string)
+		tmpl    func(*script.Settings, string)
+	}{
+		{"accessTokenUrl", defaults.TokenURL, nil, func(s *script.Settings, v string) { s.TokenURL = v }},
+		{"clientId", defaults.ClientID, func(s *script.Settings, n string) { s.Vars.ClientID = n }, nil},
+		{"scope", defaults.Scope, nil, func(s *script.Settings, v string) { s.Scope = v }},
+		{"username", defaults.Username, func(s *script.Settings, n string) { s.Vars.Username = n }, nil},
+	}
+	for _, p := range plain {
+		v := get(p.param)
+		if p.param == "accessTokenUrl" && v != "" {
+			zc.sets["token_url"] = true
+		}
+		switch {
+		case v == "":
+		case strings.Contains(v, "{{"):
+			if name, ok := soleVariable(v); ok && p.rename != nil {
+				zc.edits = append(zc.edits, func(s *script.Settings) { p.rename(s, name) })
+			} else if p.tmpl != nil {
+				zc.edits = append(zc.edits, func(s *script.Settings) { p.tmpl(s, v) })
+			}
+		default:
+			zc.initial[p.varName] = v
+		}
+	}
+	secrets := []struct {
+		param   string
+		varName string
+		rename  func(*script.Settings, string)
+	}{
+		{"clientSecret", defaults.ClientSecret, func(s *script.Settings, n string) { s.Vars.ClientSecret = n }},
+		{"password", defaults.Password, func(s *script.Settings, n string) { s.Vars.Password = n }},
+		{"refreshToken", defaults.RefreshToken, func(s *script.Settings, n string) { s.Vars.RefreshToken = n }},
+		{"accessToken", "", nil},
+	}
+	for _, p := range secrets {
+		v := get(p.param)
+		if name, ok := soleVariable(v); ok && p.rename != nil {
+			zc.edits = append(zc.edits, func(s *script.Settings) { p.rename(s, name) })
+		} else if v != "" && !strings.Contains(v, "{{") {
+			zc.Moved = append(zc.Moved, MovedSecret{Path: path + ".oauth2." + p.param, Variable: p.varName})
+		}
+	}
+	for _, kv := range tokenRequestParams(auth) {
+		if credentialParam(kv) {
+			// A literal credential (say client_assertion) must not be baked
+			// into the script: read it from a variable of the same name.
+			zc.Moved = append(zc.Moved, MovedSecret{Path: path + ".oauth2.tokenRequestParams." + kv.Key, Variable: kv.Key})
+			kv.Value = "{{" + kv.Key + "}}"
+		}
+		if kv.Key == "audience" {
+			zc.edits = append(zc.edits, func(s *script.Settings) { s.Audience = kv.Value })
+		} else {
+			zc.edits = append(zc.edits, func(s *script.Settings) { s.Params = append(s.Params, script.Param{Key: kv.Key, Value: kv.Value}) })
+		}
+	}
+	return zc
+}
+
+func (zc *ZeroConfig) apply(s *script.Settings) {
+	for _, e := range zc.edits {
+		e(s)
+	}
+}
+
+// declared lists the collection variables to declare: the block's
+// non-secret values under the names the settings finally use (a config may
+// have renamed them). Never an empty one: an empty collection variable
+// would hide the user's global of the same name.
+func (zc *ZeroConfig) declared(tokens []script.Settings) []collection.Variable {
+	if zc == nil || len(tokens) == 0 {
+		return nil
+	}
+	s := tokens[0]
+	d := script.DefaultVarNames()
+	out := []collection.Variable{}
+	for _, r := range []struct{ role, name string }{{d.TokenURL, s.Vars.TokenURL}, {d.ClientID, s.Vars.ClientID}, {d.Scope, s.Vars.Scope}, {d.Username, s.Vars.Username}} {
+		if v := zc.initial[r.role]; v != "" {
+			// The script reads the token URL and scope through its
+			// templates; declare the variable only where it reads one.
+			if r.role == d.TokenURL && s.TokenURL != "{{"+s.Vars.TokenURL+"}}" {
+				continue
+			}
+			if r.role == d.Scope && s.Scope != "{{"+s.Vars.Scope+"}}" {
+				continue
+			}
+			out = append(out, collection.Variable{Key: r.name, Value: v})
+		}
+	}
+	return out
+}
+
+// credentialParam reports whether an extra token-request parameter holds a
+// literal credential: a secret-looking name, a client assertion (a signed
+// JWT, RFC 7523), or a value shaped like a JWT.
+func credentialParam(kv collection.KV) bool {
+	if kv.Value == "" || strings.Contains(kv.Value, "{{") {
+		return false
+	}
+	return config.LooksSecret(kv.Key) || strings.Contains(strings.ToLower(kv.Key), "assertion") || strings.HasPrefix(kv.Value, "eyJ")
+}
+
+// scriptGrant maps Postman's grant_type to the grant the script performs:
+// authorization_code, implicit and PKCE need a person to log in once, and
+// unattended runs renew with the refresh token that gives.
+func scriptGrant(postman string) string {
+	switch postman {
+	case "":
+		return ""
+	case "client_credentials":
+		return script.GrantClientCredentials
+	case "password_credentials", "password":
+		return script.GrantPassword
+	}
+	return script.GrantRefreshToken
+}
+
+// tokenRequestParams returns the enabled extra parameters Postman sends in
+// the token request body.
+func tokenRequestParams(auth gjson.Result) []collection.KV {
+	var out []collection.KV
+	raw, _ := collection.Param(collection.AuthParams(auth, "oauth2"), "tokenRequestParams")
+	list := gjson.Parse(raw)
+	if !list.IsArray() {
+		return nil
+	}
+	list.ForEach(func(_, p gjson.Result) bool {
+		enabled := p.Get("enabled")
+		sendAs := p.Get("send_as").String()
+		if (!enabled.Exists() || enabled.Bool()) && (sendAs == "" || sendAs == "request_body") && p.Get("key").String() != "" {
+			out = append(out, collection.KV{Key: p.Get("key").String(), Value: p.Get("value").String()})
+		}
+		return true
+	})
+	return out
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -62,4 +63,41 @@ func grepLines(s, sub string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestFaultOutsideMappedInputIsABug: onFault turns a fault into "the file
+// changed" only inside a mapped input; any other fault is re-raised, for
+// run to report as an internal error (exit 3).
+func TestFaultOutsideMappedInputIsABug(t *testing.T) {
+	page := os.Getpagesize()
+	mem, err := syscall.Mmap(-1, 0, page, syscall.PROT_READ, syscall.MAP_PRIVATE|syscall.MAP_ANON)
+	if err != nil {
+		t.Skip("mmap:", err)
+	}
+	if err := syscall.Munmap(mem); err != nil {
+		t.Fatal(err)
+	}
+	var recovered any
+	func() {
+		defer func() { recovered = recover() }()
+		var err error
+		func() {
+			defer onFault("api.json", &err)()
+			faultSink = mem[0] // unmapped, and not an input
+		}()
+		t.Errorf("the fault became an error: %v", err)
+	}()
+	if _, ok := recovered.(interface{ Addr() uintptr }); !ok {
+		t.Fatalf("got %v, want the fault re-raised", recovered)
+	}
+	var out, errOut bytes.Buffer
+	testHookAction = func(string) {
+		var err error
+		defer onFault("api.json", &err)()
+		faultSink = mem[0]
+	}
+	defer func() { testHookAction = nil }()
+	if code := run([]string{"pmprep", "inject", "api.json"}, strings.NewReader(""), &out, &errOut); code != exitBug || !strings.Contains(errOut.String(), "internal error: ") {
+		t.Errorf("exit %d, stderr %q", code, errOut.String())
+	}
 }

@@ -442,6 +442,9 @@ func TestMappedInputTruncated(t *testing.T) {
 // not cover; a file truncated while that goroutine reads it must still
 // give the error, not kill the process (and every other file's report).
 func TestMappedInputTruncatedDuringParse(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: slow")
+	}
 	dir := t.TempDir()
 	path := filepath.Join(dir, "big.postman_collection.json")
 	var b bytes.Buffer

@@ -15,6 +15,9 @@ import (
 // reads it and unmapped when the worker is done, so memory does not grow
 // with the total size of the input. /proc/self/maps shows what is mapped.
 func TestStripReleasesMappedFiles(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: slow")
+	}
 	dir := t.TempDir()
 	var b bytes.Buffer
 	b.WriteString(`{"info": {"name": "big", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}, "item": [`)

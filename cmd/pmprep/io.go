@@ -175,16 +175,11 @@ func checkSize(name string, n int64) error {
 	return nil
 }
 
-// writeAtomic writes data to path through a temporary file in the same
+// writeFile writes data to path through a temporary file in the same
 // directory, synced and renamed over path, so a reader (or a crash) never
-// sees a half-written file. An existing file keeps its mode; a new one gets
-// mode.
-func writeAtomic(path string, data []byte, mode fs.FileMode) error {
-	return writeFile(path, data, mode, false)
-}
-
-// writeFile is writeAtomic; forceMode applies mode even to an existing
-// file (files holding secrets are always 0600).
+// sees a half-written file. An existing file keeps its mode and a new one
+// gets mode; forceMode applies mode even to an existing file (files
+// holding secrets are always 0600).
 func writeFile(path string, data []byte, mode fs.FileMode, forceMode bool) error {
 	return writeFileFrom(path, mode, forceMode, func(w io.Writer) error {
 		_, err := w.Write(data)

@@ -45,8 +45,10 @@ fmt-check:
 test: e2e-deps precommit-deps vet fmt-check
 	PMPREP_E2E_REQUIRED=1 $(GO) test -count=1 ./...
 
+# The fast tests only (-short skips end-to-end, corpus, hostile big-file
+# and pre-commit tests): seconds, no node needed.
 unit:
-	$(GO) test ./...
+	$(GO) test -short ./...
 
 demo: build e2e-deps
 	bash examples/demo.sh

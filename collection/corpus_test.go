@@ -54,6 +54,9 @@ func validAgainst(s *jsonschema.Schema, data []byte) bool {
 }
 
 func TestCorpusInject(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: slow")
+	}
 	files := corpusFiles(t)
 	sch := schemas(t)
 	var collections, refused int

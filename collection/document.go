@@ -266,22 +266,22 @@ func parseJSON(name string, data []byte) (*Document, error) {
 
 var errInvalidUTF8 = errors.New("invalid UTF-8")
 
-// memoryFault carries a memory fault (a mapped file truncated while it is
-// read) from the validating goroutine to the one that called Parse.
+// memoryFault carries a panic — a memory fault (a mapped file truncated
+// while it is read), or a bug — from the validating goroutine to the one
+// that called Parse, where the caller's recover can see it.
 type memoryFault struct{ value any }
 
 func (f *memoryFault) Error() string { return fmt.Sprint(f.value) }
 
 // checkTextFaultSafe is checkText for another goroutine: a caller that
 // maps its input handles faults with debug.SetPanicOnFault, which covers
-// its own goroutine only, so a fault here is caught and handed back.
+// its own goroutine only, so a fault here is caught and handed back. So is
+// any other panic: on this goroutine it would kill the process with Go's
+// exit code 2, which is the code of bad input.
 func checkTextFaultSafe(body []byte) (err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
-			if _, ok := r.(interface{ Addr() uintptr }); !ok {
-				panic(r)
-			}
 			err = &memoryFault{r}
 		}
 	}()

@@ -99,6 +99,9 @@ var knownSecrets = map[string][]string{
 // TestCorpus strips every real file: each processes, the promises of
 // checkStrip hold, and the secrets the MANIFEST records are found.
 func TestCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: slow")
+	}
 	files := corpus(t)
 	seen := map[string]bool{}
 	for name, data := range files {
@@ -147,6 +150,9 @@ func containsPart(list []string, part string) bool {
 // removes every one and changes no other byte. The seed (-seed)
 // picks names, types and shapes, so a failure reproduces.
 func TestCorpusMutation(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: slow")
+	}
 	files := corpus(t)
 	names := make([]string, 0, len(files))
 	for n := range files {

@@ -317,6 +317,9 @@ func TestFreeTextAllow(t *testing.T) {
 // (node --check on the joined exec lines, before and after), and scripts
 // whose PEM markers surround code, not a key, stay byte for byte.
 func TestScriptsStillParse(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: runs node on every script")
+	}
 	node, err := exec.LookPath("node")
 	if err != nil {
 		t.Skip("node is not on PATH")

@@ -30,6 +30,9 @@ func bigBodyCollection(size int) ([]byte, int) {
 // file (an index per byte, twice: 25 bytes per byte in all). The maps hold
 // the escapes and cuts only.
 func TestFreeTextMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: slow")
+	}
 	in, n := bigBodyCollection(4 << 20)
 	doc, err := collection.Parse("t.json", in)
 	if err != nil {

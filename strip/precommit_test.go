@@ -49,6 +49,9 @@ const hookOther = `{"password": "not-for-pmprep"}` + "\n"
 // a snapshot of this working tree and builds pmprep itself (language:
 // golang), exactly as a user's `repo:` entry would.
 func TestPreCommitFramework(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: pre-commit clones and builds pmprep")
+	}
 	h := newHookEnv(t)
 
 	t.Run("pmprep-strip", func(t *testing.T) {
@@ -129,6 +132,9 @@ type hookEnv struct {
 // files (names with spaces too), and lets commits without Postman files
 // through.
 func TestPlainGitHook(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: builds pmprep and runs git")
+	}
 	h := newGitEnv(t, "git", "go")
 	bin := filepath.Join(h.dir, "bin")
 	h.must(t, "..", "go", "build", "-o", filepath.Join(bin, "pmprep"), "./cmd/pmprep")
@@ -279,9 +285,18 @@ func snapshot(t *testing.T, src, dst string) {
 			return err
 		}
 		rel, _ := filepath.Rel(src, path)
+		if d.Name() == ".git" && path != src {
+			// In a git worktree .git is a file naming the real git
+			// directory: copied, it would make the snapshot's git init,
+			// add and commit land on this working tree's branch.
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
 		if d.IsDir() {
 			switch d.Name() {
-			case ".git", "testdata", "node_modules", "bin", "build":
+			case "testdata", "node_modules", "bin", "build":
 				return filepath.SkipDir
 			}
 			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
@@ -297,6 +312,29 @@ func snapshot(t *testing.T, src, dst string) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestSnapshotLeavesGitOut: in a git worktree (and a submodule) .git is a
+// file pointing at the real git directory; a snapshot holding it would
+// commit into this repository instead of its own.
+func TestSnapshotLeavesGitOut(t *testing.T) {
+	src, dst := t.TempDir(), t.TempDir()
+	write(t, filepath.Join(src, ".git"), "gitdir: /nonexistent/.git/worktrees/x\n")
+	if err := os.MkdirAll(filepath.Join(src, "sub", ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(src, "sub", ".git", "HEAD"), "ref: refs/heads/main\n")
+	write(t, filepath.Join(src, "sub", "a.go"), "package sub\n")
+	write(t, filepath.Join(src, "sub", "a_test.go"), "package sub\n")
+	snapshot(t, src, dst)
+	for _, p := range []string{".git", "sub/.git", "sub/a_test.go"} {
+		if _, err := os.Lstat(filepath.Join(dst, p)); err == nil {
+			t.Errorf("snapshot copied %s", p)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dst, "sub", "a.go")); err != nil {
+		t.Errorf("snapshot left out sub/a.go: %v", err)
 	}
 }
 

@@ -11,29 +11,53 @@ import (
 
 // run is the whole program: the only place that sees the process streams,
 // so tests drive the real command line in memory.
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	app := newApp(stdin, stdout, stderr)
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	var command string
-	if len(args) > 1 {
-		command = args[1]
-		switch cmd := app.Command(command); {
-		case cmd != nil:
-			command = cmd.Name
-			var err error
-			if args, err = permute(args, cmd); err != nil {
-				return exitCode(err, stderr, command)
-			}
-		case command == "help":
-			args = []string{args[0], "--help"}
-		case !strings.HasPrefix(command, "-"):
-			return exitCode(usagef("unknown command %q (commands: inject, envs, strip)", command), stderr, "")
-		default:
-			command = ""
+	defer func() {
+		// A panic is a bug in pmprep, not bad input: exit 3, one line
+		// (Go's own crash exits 2, the code of bad input).
+		if r := recover(); r != nil {
+			code = exitCode(&internalError{value: r}, stderr, command)
 		}
+	}()
+	if len(args) < 2 {
+		// No command: the usage, on stderr, as a usage error.
+		newApp(stdin, stderr, stderr).Run([]string{"pmprep", "--help"})
+		return exitBad
+	}
+	app := newApp(stdin, stdout, stderr)
+	command = args[1]
+	if command == "help" && len(args) > 2 {
+		// "pmprep help inject" is "pmprep inject --help".
+		if cmd := app.Command(args[2]); cmd != nil {
+			args = []string{args[0], cmd.Name, "--help"}
+		} else {
+			return exitCode(usagef("unknown command %q (commands: inject, envs, strip)", args[2]), stderr, "")
+		}
+		command = args[1]
+	}
+	switch cmd := app.Command(command); {
+	case cmd != nil:
+		command = cmd.Name
+		var err error
+		if args, err = permute(args, cmd); err != nil {
+			return exitCode(err, stderr, command)
+		}
+	case command == "help":
+		args = []string{args[0], "--help"}
+		command = ""
+	case !strings.HasPrefix(command, "-"):
+		return exitCode(usagef("unknown command %q (commands: inject, envs, strip)", command), stderr, "")
+	default:
+		command = ""
 	}
 	err := app.Run(args)
 	return exitCode(err, stderr, command)
 }
+
+// testHookAction, when set (by tests only), runs at the start of every
+// command's action.
+var testHookAction func(command string)
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprintf(c.App.Writer, "pmprep %s\n", pmprep.Version) }
@@ -43,7 +67,8 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		Version: pmprep.Version,
 		Description: "Every flag can also be set with its PMPREP_* environment variable. Precedence: " +
 			"command-line flag > PMPREP_* variable > pmprep.yaml > what the collection already says > built-in default.\n\n" +
-			"Exit codes: 0 success (strip: nothing found), 1 strip changed or found something, 2 usage error or bad input.",
+			"Exit codes: 0 success (strip: nothing found), 1 strip changed or found something, 2 usage error or bad input, " +
+			"3 internal error (a bug in pmprep: please report it at " + reportURL + ").",
 		Reader:          stdin,
 		Writer:          stdout,
 		ErrWriter:       stderr,
@@ -58,6 +83,15 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 	}
 	for _, c := range app.Commands {
 		c.OnUsageError = app.OnUsageError
+		if action := c.Action; action != nil {
+			name := c.Name
+			c.Action = func(ctx *cli.Context) error {
+				if testHookAction != nil {
+					testHookAction(name)
+				}
+				return action(ctx)
+			}
+		}
 	}
 	return app
 }

@@ -18,6 +18,9 @@ import (
 // JSON, a second run changes nothing, and no literal secret of an oauth2
 // block survives. Other files are refused with exit 2 and one line.
 func TestCorpusInjectZeroConfig(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: slow")
+	}
 	files, _ := filepath.Glob("../../../shared/corpus/*.json")
 	if len(files) == 0 {
 		t.Skip("no ../shared/corpus beside the project")

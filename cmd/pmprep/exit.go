@@ -12,7 +12,11 @@ const (
 	exitOK    = 0 // success, or strip found nothing
 	exitFound = 1 // strip changed something, or found something with --check
 	exitBad   = 2 // usage error or bad input
+	exitBug   = 3 // internal error: a bug in pmprep (a panic), never the input's fault
 )
+
+// reportURL is where internal errors are reported.
+const reportURL = "https://github.com/pmprep/pmprep/issues"
 
 // usageError is a mistake in the command line.
 type usageError struct{ msg string }
@@ -26,6 +30,13 @@ func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(form
 type foundError struct{ n int }
 
 func (e *foundError) Error() string { return fmt.Sprintf("%d secrets found", e.n) }
+
+// internalError is a panic caught in run: a bug in pmprep.
+type internalError struct{ value any }
+
+func (e *internalError) Error() string {
+	return fmt.Sprintf("internal error: %v (this is a bug in pmprep; please report it at %s)", e.value, reportURL)
+}
 
 // exitCode maps an error to the exit code and prints it once, as one line.
 func exitCode(err error, stderr io.Writer, command string) int {
@@ -41,6 +52,11 @@ func exitCode(err error, stderr io.Writer, command string) int {
 		prefix += command + ": "
 	}
 	msg := strings.ReplaceAll(err.Error(), "\n", " ")
+	var bug *internalError
+	if errors.As(err, &bug) {
+		fmt.Fprintf(stderr, "%s%s\n", prefix, msg)
+		return exitBug
+	}
 	var usage *usageError
 	if errors.As(err, &usage) {
 		fmt.Fprintf(stderr, "%s%s (see %s --help)\n", prefix, msg, strings.TrimSpace("pmprep "+command))

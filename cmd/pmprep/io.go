@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"sync"
+	"unsafe"
 )
 
 // maxInput bounds what pmprep reads: far above the largest real collection
@@ -53,12 +55,57 @@ func onFault(name string, err *error) func() {
 	return func() {
 		debug.SetPanicOnFault(old)
 		if r := recover(); r != nil {
-			if _, ok := r.(interface{ Addr() uintptr }); !ok {
+			// Only a fault inside a mapped input is the file's doing; any
+			// other panic or fault is a bug (run makes it exit 3).
+			f, ok := r.(interface{ Addr() uintptr })
+			if !ok || !inMapping(f.Addr()) {
 				panic(r)
 			}
 			*err = fmt.Errorf("%s: the file changed while pmprep was reading it (run pmprep again)", name)
 		}
 	}
+}
+
+// mappings are the address ranges of the inputs mapped by mapFile (whole
+// pages): a fault there means the file shrank under pmprep.
+var mappings struct {
+	sync.Mutex
+	ranges map[uintptr]uintptr // start -> end
+}
+
+func addMapping(data []byte) {
+	if len(data) == 0 {
+		return
+	}
+	start := uintptr(unsafe.Pointer(unsafe.SliceData(data)))
+	page := uintptr(os.Getpagesize())
+	end := (start + uintptr(len(data)) + page - 1) &^ (page - 1)
+	mappings.Lock()
+	defer mappings.Unlock()
+	if mappings.ranges == nil {
+		mappings.ranges = map[uintptr]uintptr{}
+	}
+	mappings.ranges[start] = end
+}
+
+func removeMapping(data []byte) {
+	if len(data) == 0 {
+		return
+	}
+	mappings.Lock()
+	defer mappings.Unlock()
+	delete(mappings.ranges, uintptr(unsafe.Pointer(unsafe.SliceData(data))))
+}
+
+func inMapping(addr uintptr) bool {
+	mappings.Lock()
+	defer mappings.Unlock()
+	for start, end := range mappings.ranges {
+		if start <= addr && addr < end {
+			return true
+		}
+	}
+	return false
 }
 
 func readInputAs(name string, stdin io.Reader, mapLarge bool) (data []byte, mapped bool, err error) {
@@ -128,16 +175,11 @@ func checkSize(name string, n int64) error {
 	return nil
 }
 
-// writeAtomic writes data to path through a temporary file in the same
+// writeFile writes data to path through a temporary file in the same
 // directory, synced and renamed over path, so a reader (or a crash) never
-// sees a half-written file. An existing file keeps its mode; a new one gets
-// mode.
-func writeAtomic(path string, data []byte, mode fs.FileMode) error {
-	return writeFile(path, data, mode, false)
-}
-
-// writeFile is writeAtomic; forceMode applies mode even to an existing
-// file (files holding secrets are always 0600).
+// sees a half-written file. An existing file keeps its mode and a new one
+// gets mode; forceMode applies mode even to an existing file (files
+// holding secrets are always 0600).
 func writeFile(path string, data []byte, mode fs.FileMode, forceMode bool) error {
 	return writeFileFrom(path, mode, forceMode, func(w io.Writer) error {
 		_, err := w.Write(data)

@@ -19,11 +19,18 @@ func mapFile(f *os.File, size int64) (data []byte, ok bool) {
 		return nil, false
 	}
 	data, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ, syscall.MAP_PRIVATE|syscall.MAP_POPULATE)
-	return data, err == nil
+	if err != nil {
+		return nil, false
+	}
+	addMapping(data)
+	return data, true
 }
 
 // unmapFile releases a mapping made by mapFile.
-func unmapFile(data []byte) { syscall.Munmap(data) }
+func unmapFile(data []byte) {
+	removeMapping(data)
+	syscall.Munmap(data)
+}
 
 // startWriteback asks the kernel to start writing f's bytes [off, off+n)
 // to disk now, without waiting: the fsync at the end of a large write

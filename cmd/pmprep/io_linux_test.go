@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -14,6 +15,9 @@ import (
 // reads it and unmapped when the worker is done, so memory does not grow
 // with the total size of the input. /proc/self/maps shows what is mapped.
 func TestStripReleasesMappedFiles(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: slow")
+	}
 	dir := t.TempDir()
 	var b bytes.Buffer
 	b.WriteString(`{"info": {"name": "big", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}, "item": [`)
@@ -62,4 +66,41 @@ func grepLines(s, sub string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestFaultOutsideMappedInputIsABug: onFault turns a fault into "the file
+// changed" only inside a mapped input; any other fault is re-raised, for
+// run to report as an internal error (exit 3).
+func TestFaultOutsideMappedInputIsABug(t *testing.T) {
+	page := os.Getpagesize()
+	mem, err := syscall.Mmap(-1, 0, page, syscall.PROT_READ, syscall.MAP_PRIVATE|syscall.MAP_ANON)
+	if err != nil {
+		t.Skip("mmap:", err)
+	}
+	if err := syscall.Munmap(mem); err != nil {
+		t.Fatal(err)
+	}
+	var recovered any
+	func() {
+		defer func() { recovered = recover() }()
+		var err error
+		func() {
+			defer onFault("api.json", &err)()
+			faultSink = mem[0] // unmapped, and not an input
+		}()
+		t.Errorf("the fault became an error: %v", err)
+	}()
+	if _, ok := recovered.(interface{ Addr() uintptr }); !ok {
+		t.Fatalf("got %v, want the fault re-raised", recovered)
+	}
+	var out, errOut bytes.Buffer
+	testHookAction = func(string) {
+		var err error
+		defer onFault("api.json", &err)()
+		faultSink = mem[0]
+	}
+	defer func() { testHookAction = nil }()
+	if code := run([]string{"pmprep", "inject", "api.json"}, strings.NewReader(""), &out, &errOut); code != exitBug || !strings.Contains(errOut.String(), "internal error: ") {
+		t.Errorf("exit %d, stderr %q", code, errOut.String())
+	}
 }

@@ -117,6 +117,9 @@ var (
 // when node (>= 20) or testdata/e2e/node_modules is missing.
 func requireE2EDeps(t testing.TB) {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: the end-to-end suite runs in make test")
+	}
 	dir := e2eDir(t)
 	depsOnce.Do(func() {
 		p, err := exec.LookPath("node")

@@ -15,6 +15,9 @@ import (
 // except on CI, where a missing node is a failure.
 func needNode(t testing.TB) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: the JavaScript checks run in make test")
+	}
 	path, err := exec.LookPath("node")
 	if err != nil {
 		if os.Getenv("CI") != "" {

@@ -161,15 +161,15 @@ func (b *builder) plan() {
 	rep.ZeroConfig = b.zc
 	p.Edit.Items = map[int]collection.ItemEdit{}
 
+	p.Script.Retry401 = b.opts.Retry401
+	if !b.opts.Retry401Set && b.prev != nil {
+		p.Script.Retry401 = b.prev.Retry401
+	}
+
 	// The collection's user script: what it does applies to every request.
 	rootScripts := node{}
 	if ev, ok := collection.Field(b.doc.Root(), "event"); ok {
 		readScripts(&rootScripts, ev, "event")
-	}
-	// Our own block mentions Authorization and sendRequest: do not read it
-	// as the user's.
-	if rootScripts.tokenScript != "" && b.prev != nil {
-		rootScripts.tokenScript = ""
 	}
 	if rootScripts.tokenScript != "" {
 		rep.TokenScripts = append(rep.TokenScripts, rootScripts.tokenScript)
@@ -189,14 +189,21 @@ func (b *builder) plan() {
 		if p.Edit.Auth != nil && p.Edit.Auth.Block != nil {
 			p.AuthType = p.Edit.Auth.Block.Type
 		}
-	case !b.rootAuth.Exists() && len(b.opts.Tokens) == 0 && !(rootScripts.setsAuthorization && b.prev == nil):
+	case !b.rootAuth.Exists() && len(b.opts.Tokens) == 0 && !rootScripts.setsAuthorization:
 		// No collection auth: requests that send no credentials now send
 		// the token (newly authorised).
 		p.AuthType = b.authType(false)
-		p.Edit.Auth = &collection.AuthEdit{Block: b.block(0, p.AuthType, gjson.Result{})}
+		// Written from the oauth2 block zero-config read, when it read one
+		// on a folder or request: its fields for Postman's own flow move up
+		// with it (that block now inherits).
+		var from gjson.Result
+		if b.zc != nil {
+			from = b.zc.block
+		}
+		p.Edit.Auth = &collection.AuthEdit{Block: b.block(0, p.AuthType, from)}
 		rootAfter = class{kind: managed, domain: 0}
 	case !b.rootAuth.Exists() && rootScripts.setsAuthorization:
-		rep.Notes = append(rep.Notes, "the collection auth stays unset: the collection's own pre-request script sets the Authorization header ("+"event"+"), and a collection auth would override it")
+		rep.Notes = append(rep.Notes, "the collection auth stays unset: the collection's own pre-request script sets the Authorization header, and a collection auth would override it")
 	}
 
 	// Items, parents first: before and after effective auth.
@@ -207,7 +214,7 @@ func (b *builder) plan() {
 	for i := range b.nodes {
 		n := &b.nodes[i]
 		pb, pa := rootBefore, rootAfter
-		scriptSets := rootScripts.setsAuthorization && b.prev == nil
+		scriptSets := rootScripts.setsAuthorization
 		if n.parent >= 0 {
 			pb, pa = before[n.parent], after[n.parent]
 			scriptSets = scriptSets || b.nodes[n.parent].setsAuthorization
@@ -299,7 +306,7 @@ func (b *builder) plan() {
 		}
 		// A request that sends a managed variable outside its auth (a
 		// header, a query parameter) gets it fresh too: the script looks.
-		if b.opts.Retry401 && n.setsNextRequest {
+		if p.Script.Retry401 && n.setsNextRequest {
 			rep.Warnings = append(rep.Warnings, n.path+": its own test script calls setNextRequest, which wins over the 401 retry (the run says so when it happens)")
 		}
 	}
@@ -320,9 +327,10 @@ func (b *builder) plan() {
 	p.Script.Tokens = b.tokens
 	p.Script.Inherit = domainsOf(rootAfter)
 	type rule struct {
-		path   []string
-		tokens []int
-		differ bool
+		path      []string
+		tokens    []int
+		differ    bool // some folder of this path differs from its parent
+		ambiguous bool // folders of this path send different tokens
 	}
 	byPath := map[string]*rule{}
 	var order []string
@@ -344,10 +352,10 @@ func (b *builder) plan() {
 			order = append(order, key)
 		} else if !sameInts(r.tokens, mine) {
 			r.tokens = union(r.tokens, mine)
-			if !r.differ {
+			if !r.ambiguous {
 				rep.AmbiguousFolders = append(rep.AmbiguousFolders, strings.Join(n.names, " / "))
 			}
-			r.differ = true
+			r.differ, r.ambiguous = true, true
 		}
 		if !sameClass(after[i], parent) {
 			r.differ = true
@@ -357,10 +365,6 @@ func (b *builder) plan() {
 		if r := byPath[key]; r.differ {
 			p.Script.Folders = append(p.Script.Folders, script.FolderRule{Path: r.path, Tokens: r.tokens})
 		}
-	}
-	p.Script.Retry401 = b.opts.Retry401
-	if !b.opts.Retry401Set && b.prev != nil {
-		p.Script.Retry401 = b.prev.Retry401
 	}
 
 	// Variables: only non-empty values (an empty collection variable

@@ -300,3 +300,58 @@ func TestRerunMovesTheOldBlockOut(t *testing.T) {
 		t.Errorf("events = %.300s", get(t, out, "event").Raw)
 	}
 }
+
+// Case 11 for a request's block: zero-config moves it up to the collection
+// auth, and Postman's own fields move with it.
+func TestRequestOAuth2BlockMovesUpWithItsFields(t *testing.T) {
+	p, out := run(t, `"item": [{"name": "A", "request": {"auth": {"type": "oauth2", "oauth2": [
+		{"key": "grant_type", "value": "authorization_code_with_pkce"},
+		{"key": "authUrl", "value": "https://auth.test/authorize"},
+		{"key": "accessTokenUrl", "value": "https://auth.test/token"},
+		{"key": "redirect_uri", "value": "https://app.test/cb"},
+		{"key": "code_verifier", "value": ""},
+		{"key": "clientSecret", "value": "literal-secret-value"}]}, "url": "https://api.test/a"}}]`, Options{})
+	if p.Report.ZeroConfig == nil || p.Report.ZeroConfig.Path != "item[0].request.auth" {
+		t.Fatalf("zero-config = %+v", p.Report.ZeroConfig)
+	}
+	if get(t, out, "item.0.request.auth").Exists() {
+		t.Errorf("the request's block stayed")
+	}
+	for k, v := range map[string]string{"grant_type": "authorization_code_with_pkce", "authUrl": "https://auth.test/authorize", "redirect_uri": "https://app.test/cb", "clientSecret": "{{client_secret}}", "accessToken": "{{pmprep_access_token}}"} {
+		if got := get(t, out, `auth.oauth2.#(key=="`+k+`").value`).String(); got != v {
+			t.Errorf("%s = %q, want %q", k, got, v)
+		}
+	}
+	if strings.Contains(out, "literal-secret-value") {
+		t.Errorf("the literal secret stayed")
+	}
+}
+
+// A collection script that sets the Authorization header itself: a
+// collection auth would override it on every request, so none is written
+// (and a re-run, which sees pmprep's own block too, agrees).
+func TestCollectionScriptSettingAuthorization(t *testing.T) {
+	p, out := run(t, `"event": [{"listen": "prerequest", "script": {"exec": ["pm.request.headers.upsert({key: 'Authorization', value: 'Bearer ' + pm.environment.get('t')});"]}}],
+		"item": [{"name": "A", "request": {"url": "https://api.test/a"}}]`, withTokenURL("http://127.0.0.1:9/t"))
+	if get(t, out, "auth").Exists() || len(p.Script.Inherit) != 0 {
+		t.Errorf("a collection auth was written: %s", get(t, out, "auth").Raw)
+	}
+	if !strings.Contains(strings.Join(p.Report.Notes, "\n"), "sets the Authorization header") {
+		t.Errorf("notes = %q", p.Report.Notes)
+	}
+}
+
+// Folders sharing a name path but not their auth: the script can only tell
+// them apart by name, so the path fetches every token any of them sends.
+func TestFoldersSharingANamePath(t *testing.T) {
+	p, _ := run(t, `"item": [
+		{"name": "Reports", "auth": {"type": "noauth"}, "item": [{"name": "Old", "item": []}]},
+		{"name": "Other", "auth": {"type": "noauth"}, "item": []},
+		{"name": "Reports", "item": [{"name": "Old", "item": []}]}]`, withTokenURL("http://127.0.0.1:9/t"))
+	if got := fmt.Sprint(p.Script.Folders); got != "[{[Reports] [0]} {[Reports Old] [0]} {[Other] []}]" {
+		t.Errorf("folders = %s", got)
+	}
+	if got := fmt.Sprint(p.Report.AmbiguousFolders); got != "[Reports Reports / Old]" {
+		t.Errorf("ambiguous = %s", got)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/pmprep/pmprep/collection"
+	"github.com/pmprep/pmprep/script"
 	"github.com/tidwall/gjson"
 )
 
@@ -101,7 +102,7 @@ func readScripts(n *node, events gjson.Result, path string) {
 		if !ev.IsObject() || disabled.Bool() {
 			return true
 		}
-		text := ev.Get("script.exec").Raw
+		text := userLines(ev.Get("script.exec"))
 		switch listen.String() {
 		case "prerequest":
 			if containsFold(text, "authorization") {
@@ -120,6 +121,28 @@ func readScripts(n *node, events gjson.Result, path string) {
 		}
 		return true
 	})
+}
+
+// userLines is a script's text without pmprep's own block.
+func userLines(exec gjson.Result) string {
+	if !exec.IsArray() {
+		return exec.String()
+	}
+	var b strings.Builder
+	ours := false
+	exec.ForEach(func(_, l gjson.Result) bool {
+		switch s := l.String(); {
+		case !ours && script.IsBegin(s):
+			ours = true
+		case ours && script.IsEnd(s):
+			ours = false
+		case !ours:
+			b.WriteString(s)
+			b.WriteByte('\n')
+		}
+		return true
+	})
+	return b.String()
 }
 
 // looksLikeTokenFetch recognises the hand-written token scripts pmprep

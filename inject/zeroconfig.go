@@ -19,9 +19,10 @@ type ZeroConfig struct {
 	// Notes are what zero-config assumed.
 	Notes []string
 
-	grantType string // as Postman spells it
-	grant     string // the script grant grantType chose ("" when none)
-	tokenVar  string // the block's accessToken when it is one {{variable}}
+	block     gjson.Result // the block read
+	grantType string       // as Postman spells it
+	grant     string       // the script grant grantType chose ("" when none)
+	tokenVar  string       // the block's accessToken when it is one {{variable}}
 	edits     []func(*script.Settings)
 	sets      map[string]bool   // settings the block gave: grant, client_auth, token_url
 	why       map[string]string // how, for the report
@@ -60,7 +61,7 @@ func readZeroConfig(doc *collection.Document, rootAuth gjson.Result, tokenURL st
 		return nil
 	}
 	params := collection.AuthParams(auth, "oauth2")
-	zc := &ZeroConfig{Path: path, initial: map[string]string{}, sets: map[string]bool{}, why: map[string]string{}}
+	zc := &ZeroConfig{Path: path, block: auth, initial: map[string]string{}, sets: map[string]bool{}, why: map[string]string{}}
 	// Older exports (postman-collection-transformer) spell some keys in camelCase.
 	get := func(keys ...string) string {
 		for _, k := range keys {

@@ -305,3 +305,17 @@ func TestRetryOverriddenBySetNextRequest(t *testing.T) {
 func basicHeader(id, secret string) string {
 	return "Basic " + base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id)+":"+url.QueryEscape(secret)))
 }
+
+// The spec's size bound: a client_credentials + basic script is no bigger
+// than at round 1 (13,287 bytes of pre-request exec).
+func TestScriptSize(t *testing.T) {
+	r, err := Render(one(Defaults()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(strings.Join(r.PreRequest, "\n")); n > 13287 {
+		t.Errorf("the one-token client_credentials + basic script is %d bytes, more than round 1's 13,287", n)
+	} else {
+		t.Logf("%d bytes of pre-request exec", n)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/pmprep/pmprep/collection"
 	"github.com/pmprep/pmprep/script"
 	"github.com/tidwall/gjson"
+	"github.com/tidwall/sjson"
 )
 
 // Options are the settings a caller (the CLI: its config file and flags)
@@ -541,7 +542,8 @@ func (b *builder) block(d int, typ string, old gjson.Result) *collection.AuthBlo
 	// are not secrets or the token (its grant_type spelling, its URLs).
 	var out []collection.AuthParam
 	have := map[string]bool{}
-	secret := map[string]bool{"accessToken": true, "clientSecret": true, "password": true, "refreshToken": true}
+	// Literal secrets never move up: each becomes its variable.
+	secret := map[string]string{"accessToken": token, "clientSecret": "{{" + s.Vars.ClientSecret + "}}", "password": "{{" + s.Vars.Password + "}}", "refreshToken": "{{" + s.Vars.RefreshToken + "}}"}
 	for _, kv := range collection.AuthParams(old, "oauth2") {
 		if have[kv.Key] || !kv.Result.Exists() {
 			continue
@@ -549,9 +551,15 @@ func (b *builder) block(d int, typ string, old gjson.Result) *collection.AuthBlo
 		have[kv.Key] = true
 		v := kv.Value
 		for _, o := range ours {
-			if o.Key == kv.Key && (secret[kv.Key] || kv.Value == "") {
+			if o.Key == kv.Key && kv.Value == "" {
 				v = o.Value
 			}
+		}
+		if ref, ok := secret[kv.Key]; ok && (kv.Key == "accessToken" || v != "" && !strings.Contains(v, "{{")) {
+			v = ref
+		}
+		if kv.Key == "tokenRequestParams" && kv.Result.IsArray() {
+			kv.Result.Raw = movedParams(kv.Result.Raw)
 		}
 		if kv.Result.Type == gjson.String || kv.Result.Type == gjson.Null {
 			out = append(out, collection.AuthParam{Key: kv.Key, Value: v})
@@ -577,6 +585,24 @@ var (
 	}
 	postmanClientAuth = map[string]string{script.ClientAuthBasic: "header", script.ClientAuthBody: "body"}
 )
+
+// movedParams is a tokenRequestParams list with each literal credential
+// replaced by a reference to a variable of its name (see readZeroConfig).
+// A small fragment, so sjson's copy per edit costs nothing.
+func movedParams(raw string) string {
+	i := -1
+	gjson.Parse(raw).ForEach(func(_, el gjson.Result) bool {
+		i++
+		k, v := el.Get("key").String(), el.Get("value")
+		if v.Exists() && credentialParam(collection.KV{Key: k, Value: v.String()}) {
+			if out, err := sjson.Set(raw, itoa(i)+".value", "{{"+k+"}}"); err == nil {
+				raw = out
+			}
+		}
+		return true
+	})
+	return raw
+}
 
 func paramOf(params []collection.KV, key string) string {
 	v, _ := collection.Param(params, key)

@@ -355,3 +355,18 @@ func TestFoldersSharingANamePath(t *testing.T) {
 		t.Errorf("ambiguous = %s", got)
 	}
 }
+
+// A literal credential among a request block's tokenRequestParams does not
+// move up into the collection block.
+func TestTokenRequestParamsCredentialMovesOut(t *testing.T) {
+	_, out := run(t, `"item": [{"name": "A", "request": {"auth": {"type": "oauth2", "oauth2": [
+		{"key": "grant_type", "value": "client_credentials"},
+		{"key": "accessTokenUrl", "value": "https://auth.test/token"},
+		{"key": "tokenRequestParams", "value": [{"key": "client_assertion", "value": "PARAMSECRET123", "enabled": true}]}]}, "url": "https://api.test/a"}}]`, Options{})
+	if strings.Contains(out, "PARAMSECRET123") {
+		t.Errorf("the literal credential stayed")
+	}
+	if !strings.Contains(out, `{{client_assertion}}`) {
+		t.Errorf("no reference to the variable")
+	}
+}

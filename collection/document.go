@@ -143,6 +143,17 @@ func memoized(obj gjson.Result) *topLevel {
 // Body returns the JSON text (without a BOM). Callers must not modify it.
 func (d *Document) Body() []byte { return d.body }
 
+// ValueAt returns the JSON value at body offsets [start, end), as a
+// Result's Index and len(Raw) give them: a caller that keeps many values
+// can keep two offsets each instead of a Result.
+func (d *Document) ValueAt(start, end int) gjson.Result {
+	base := d.root.Index
+	if start < base || end > base+len(d.root.Raw) || start >= end {
+		return gjson.Result{}
+	}
+	return resultAt(d.root.Raw, start-base, end-base, base)
+}
+
 // Root returns the top-level JSON object, with absolute byte offsets into
 // Body.
 func (d *Document) Root() gjson.Result { return d.root }

@@ -98,7 +98,7 @@ func FuzzInject(f *testing.F) {
 		if doc2.Kind != doc.Kind {
 			t.Fatalf("kind changed from %v to %v", doc.Kind, doc2.Kind)
 		}
-		again, rep2, err := Inject(doc2, plan)
+		again, rep2, err := Inject(doc2, testPlanFor(doc2, retry))
 		if err != nil {
 			t.Fatalf("second inject: %v", err)
 		}

@@ -31,9 +31,9 @@ type InjectPlan struct {
 	// variable of that key exists (an empty declared one gets the value).
 	Variables []Variable
 
-	// Items edits folders and requests, by the offset of the item object
-	// (Item.Value.Index). Items not listed are left alone.
-	Items map[int]ItemEdit
+	// Items edits folders and requests, each named by its ItemRef (taken
+	// during a Walk of the same Document). Items not listed are left alone.
+	Items []ItemEdit
 }
 
 // AuthEdit changes an auth block: Block replaces it whole (or adds it where
@@ -60,8 +60,27 @@ type ParamEdit struct {
 	Text  string
 }
 
+// ItemRef is what an edit needs of an Item, kept beyond the Walk visit.
+type ItemRef struct {
+	Path       string
+	AuthHolder gjson.Result // see Item
+	Auth       gjson.Result
+	AuthPath   string
+	Request    gjson.Result // absent for folders
+}
+
+// Ref returns what an edit needs of it.
+func (it *Item) Ref() ItemRef {
+	r := ItemRef{Path: it.Path, AuthHolder: it.AuthHolder, Auth: it.Auth, AuthPath: it.AuthPath}
+	if !it.Folder {
+		r.Request = it.Request
+	}
+	return r
+}
+
 // ItemEdit is what happens to one folder or request.
 type ItemEdit struct {
+	Item ItemRef
 	// RemoveAuth deletes the item's auth block, so that it inherits.
 	RemoveAuth bool
 	// Auth edits the item's auth block (or, with Block, writes one).
@@ -390,15 +409,20 @@ func declareVariables(e *Editor, root, vars gjson.Result, want []Variable) []str
 	return names
 }
 
-// editItems applies the plan's item edits in one walk.
-func editItems(e *Editor, doc *Document, edits map[int]ItemEdit, rep *InjectReport) error {
+// editItems applies the plan's item edits.
+func editItems(e *Editor, doc *Document, edits []ItemEdit, rep *InjectReport) error {
 	// A block written at the same indentation is encoded once: thousands
 	// of blocks may be rewritten alike.
 	encoded := map[string]string{}
-	return Walk(doc, func(it *Item) error {
-		ed, ok := edits[it.Value.Index]
-		if !ok {
-			return nil
+	body := doc.body
+	within := func(v gjson.Result) bool {
+		return !v.Exists() || v.Index >= 0 && v.Index+len(v.Raw) <= len(body) && len(v.Raw) > 0 &&
+			body[v.Index] == v.Raw[0] && body[v.Index+len(v.Raw)-1] == v.Raw[len(v.Raw)-1]
+	}
+	for _, ed := range edits {
+		it := ed.Item
+		if !within(it.AuthHolder) || !within(it.Auth) || !within(it.Request) {
+			return fmt.Errorf("collection: internal error: the edit of %s was planned on another document", it.Path)
 		}
 		switch {
 		case ed.RemoveAuth && it.Auth.Exists():
@@ -428,14 +452,19 @@ func editItems(e *Editor, doc *Document, edits map[int]ItemEdit, rep *InjectRepo
 				rep.EditedAuth = append(rep.EditedAuth, it.AuthPath)
 			}
 		}
-		if ed.DropHeader != nil && !it.Folder && it.Request.IsObject() {
+		if ed.DropHeader != nil && it.Request.IsObject() {
 			removeAuthorizationHeaders(e, it, ed.DropHeader, rep)
 		}
-		return nil
-	})
+	}
+	return nil
 }
 
 var headerKeys = []string{"key", "value", "disabled"}
+
+// MentionsAuthorization reports whether raw may hold the word
+// authorization, in any case or spelled with \u escapes: a quick look
+// before reading a header list or a script.
+func MentionsAuthorization(raw string) bool { return mentionsAuthorization(raw) }
 
 // mentionsAuthorization reports whether raw may hold the header name
 // Authorization: the word in any case, or a \u escape that could spell
@@ -461,7 +490,7 @@ func mentionsAuthorization(raw string) bool {
 
 // removeAuthorizationHeaders drops enabled Authorization headers that send
 // a bearer token: the collection auth sends the fresh one.
-func removeAuthorizationHeaders(e *Editor, it *Item, drop func(string) bool, rep *InjectReport) {
+func removeAuthorizationHeaders(e *Editor, it ItemRef, drop func(string) bool, rep *InjectReport) {
 	headers, ok := e.doc.field(it.Request, "header")
 	if !ok || !mentionsAuthorization(headers.Raw) {
 		return
@@ -495,14 +524,24 @@ func removeAuthorizationHeaders(e *Editor, it *Item, drop func(string) bool, rep
 	})
 }
 
-// AuthorizationHeaders returns the values of a request's enabled
+// MayHaveAuthorizationHeader is a quick look at a request object's header
+// list: false when it cannot hold an Authorization header.
+func MayHaveAuthorizationHeader(doc *Document, request gjson.Result) bool {
+	if !request.IsObject() {
+		return false
+	}
+	headers, ok := doc.field(request, "header")
+	return ok && mentionsAuthorization(headers.Raw)
+}
+
+// AuthorizationHeaders returns the values of a request object's enabled
 // Authorization headers, in both forms of the header list (array, or one
 // string of "Key: value" lines as Header.parse reads it).
-func AuthorizationHeaders(doc *Document, it *Item) []string {
-	if it.Folder || !it.Request.IsObject() {
+func AuthorizationHeaders(doc *Document, request gjson.Result) []string {
+	if !request.IsObject() {
 		return nil
 	}
-	headers, ok := doc.field(it.Request, "header")
+	headers, ok := doc.field(request, "header")
 	if !ok || !mentionsAuthorization(headers.Raw) {
 		return nil
 	}

@@ -35,9 +35,8 @@ func testPlan(retry bool) InjectPlan {
 // and bearer Authorization headers are dropped.
 func testPlanFor(doc *Document, retry bool) InjectPlan {
 	p := testPlan(retry)
-	p.Items = map[int]ItemEdit{}
 	Walk(doc, func(it *Item) error {
-		ed := ItemEdit{DropHeader: sendsBearerToken}
+		ed := ItemEdit{Item: it.Ref(), DropHeader: sendsBearerToken}
 		switch AuthType(it.Auth) {
 		case "bearer", "oauth2":
 			ed.RemoveAuth = true
@@ -48,13 +47,13 @@ func testPlanFor(doc *Document, retry bool) InjectPlan {
 				}
 			}
 		case "":
-			for _, h := range AuthorizationHeaders(doc, it) {
+			for _, h := range AuthorizationHeaders(doc, it.Request) {
 				if !sendsBearerToken(h) {
 					ed.Auth = &AuthEdit{Block: &AuthBlock{Type: "noauth"}}
 				}
 			}
 		}
-		p.Items[it.Value.Index] = ed
+		p.Items = append(p.Items, ed)
 		return nil
 	})
 	return p

@@ -42,6 +42,14 @@ func Walk(doc *Document, visit func(*Item) error) error {
 	return t.visit(visit)
 }
 
+// ItemCount is the number of folders and requests Walk visits.
+func ItemCount(doc *Document) int {
+	if t := doc.topLevel().items; t != nil {
+		return len(t.nodes)
+	}
+	return 0
+}
+
 // itemTree is the layout of a collection's items, in document order, with
 // offsets into the Document's body.
 type itemTree struct {
@@ -333,6 +341,91 @@ func AuthParams(auth gjson.Result, typ string) []KV {
 }
 
 var paramKeys = []string{"key", "value"}
+
+// EachAuthParam calls f with the key and the raw JSON text of each
+// parameter value of an auth block of the given type (both forms, as
+// AuthParams), until f returns false. Nothing is copied or unescaped but
+// keys that hold escapes: inject reads every request's auth with it.
+func EachAuthParam(auth gjson.Result, typ string, f func(key, raw string) bool) {
+	raw := auth.Raw
+	if len(raw) < 2 || raw[0] != '{' {
+		return
+	}
+	ps, pe := -1, -1
+	eachChild(raw, func(ks, vs, ve int) bool {
+		if keyAt(raw, ks) == typ {
+			ps, pe = vs, ve
+			return false
+		}
+		return true
+	})
+	if ps < 0 {
+		return
+	}
+	p := raw[ps:pe]
+	switch p[0] {
+	case '{':
+		eachChild(p, func(ks, vs, ve int) bool { return f(keyAt(p, ks), p[vs:ve]) })
+	case '[':
+		eachChild(p, func(_, es, ee int) bool {
+			el := p[es:ee]
+			if el[0] != '{' {
+				return true
+			}
+			key, value, hasKey := "", "", false
+			eachChild(el, func(ks, vs, ve int) bool {
+				switch keyAt(el, ks) {
+				case "key":
+					key, hasKey = StringValue(el[vs:ve])
+				case "value":
+					value = el[vs:ve]
+				}
+				return true
+			})
+			if hasKey {
+				return f(key, value)
+			}
+			return true
+		})
+	}
+}
+
+// StringValue returns the text of a raw JSON string ("" and false when raw
+// is not one), unescaping only when it holds escapes.
+func StringValue(raw string) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' {
+		return "", false
+	}
+	if strings.IndexByte(raw, '\\') < 0 {
+		return raw[1 : len(raw)-1], true
+	}
+	return gjson.Parse(raw).String(), true
+}
+
+// AuthParamValue returns the value of one parameter of an auth block of
+// the given type (both forms, as AuthParams), without listing the others.
+func AuthParamValue(auth gjson.Result, typ, key string) (string, bool) {
+	value, found := "", false
+	EachAuthParam(auth, typ, func(k, raw string) bool {
+		if k != key {
+			return true
+		}
+		found = true
+		if s, ok := StringValue(raw); ok {
+			value = s
+		} else if raw != "null" {
+			value = raw
+		}
+		return false
+	})
+	return value, found
+}
+
+// Member returns key's value in obj, answered from the item tree when obj
+// is an item or request object (their members were noted while parsing).
+func (d *Document) Member(obj gjson.Result, key string) (gjson.Result, bool) {
+	return d.field(obj, key)
+}
 
 // Param returns the value of key among params.
 func Param(params []KV, key string) (string, bool) {

@@ -46,7 +46,7 @@ func (b *builder) domains() error {
 		// An earlier run's settings win, and its output is not read again
 		// as zero-config: a re-run must change nothing.
 		s = b.prev.Tokens[0]
-	} else if b.zc = readZeroConfig(b.doc, b.rootAuth, explicitURL); b.zc != nil {
+	} else if b.zc = readZeroConfig(b.doc, b.nodes, b.rootAuth, explicitURL); b.zc != nil {
 		b.zc.apply(&s)
 	}
 	if b.opts.Override != nil {
@@ -101,10 +101,12 @@ func (b *builder) inferTokenVar(s script.Settings) (name, why string) {
 	ref := func(auth gjson.Result) string {
 		switch collection.AuthType(auth) {
 		case "bearer":
-			n, _ := soleVariable(paramOf(collection.AuthParams(auth, "bearer"), "token"))
+			v, _ := collection.AuthParamValue(auth, "bearer", "token")
+			n, _ := soleVariable(v)
 			return n
 		case "oauth2":
-			n, _ := soleVariable(paramOf(collection.AuthParams(auth, "oauth2"), "accessToken"))
+			v, _ := collection.AuthParamValue(auth, "oauth2", "accessToken")
+			n, _ := soleVariable(v)
 			return n
 		}
 		return ""
@@ -125,7 +127,7 @@ func (b *builder) inferTokenVar(s script.Settings) (name, why string) {
 		r := ""
 		switch {
 		case n.authType == "bearer":
-			r = ref(n.auth)
+			r, _ = soleVariable(n.facts.token)
 		case n.authType != "":
 		case n.parent >= 0:
 			r = refs[n.parent]

@@ -8,7 +8,6 @@ import (
 // RequestAuth is the auth a request sends, as postman-runtime resolves it.
 type RequestAuth struct {
 	Path   string          // JSON path of the request item
-	Names  []string        // folder and request names from the top
 	Type   string          // "" when no auth applies anywhere
 	Params []collection.KV // the block's parameters
 	From   string          // JSON path of the block that applies ("auth" for the collection's)
@@ -39,7 +38,7 @@ func EffectiveAuth(doc *collection.Document) ([]RequestAuth, error) {
 		n := &nodes[i]
 		switch {
 		case n.authType != "":
-			eff[i] = applied{n.auth, n.authType, n.authPath}
+			eff[i] = applied{value(doc, n.auth), n.authType, n.authPath}
 		case n.parent >= 0:
 			eff[i] = eff[n.parent]
 		default:
@@ -49,7 +48,7 @@ func EffectiveAuth(doc *collection.Document) ([]RequestAuth, error) {
 			continue
 		}
 		a := eff[i]
-		out = append(out, RequestAuth{Path: n.path, Names: n.names, Type: a.typ, Params: collection.AuthParams(a.auth, a.typ), From: a.from})
+		out = append(out, RequestAuth{Path: n.path, Type: a.typ, Params: collection.AuthParams(a.auth, a.typ), From: a.from})
 	}
 	return out, nil
 }

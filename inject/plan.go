@@ -100,6 +100,9 @@ type builder struct {
 	// domain d (the settings' token URL and the block zero-config read).
 	urls []map[string]bool
 	p    *Plan
+
+	classes map[string]class  // classify's memo, by the block's text
+	secrets map[string]string // literalSecret's memo
 }
 
 // domainOfVar returns the domain whose token variable is name, or -1.
@@ -112,22 +115,43 @@ func (b *builder) domainOfVar(name string) int {
 	return -1
 }
 
-// classify says what an auth block sends.
-func (b *builder) classify(auth gjson.Result, typ string) class {
+// facts is what classify needs of an auth block: the token it sends (a
+// bearer token, an oauth2 accessToken) and an oauth2 block's token URL.
+type facts struct{ token, tokenURL string }
+
+// readFacts reads them in one pass over the block's parameters.
+func readFacts(auth gjson.Result, typ string) facts {
+	var f facts
+	if typ != "bearer" && typ != "oauth2" {
+		return f
+	}
+	collection.EachAuthParam(auth, typ, func(k, raw string) bool {
+		switch {
+		case typ == "bearer" && k == "token", typ == "oauth2" && k == "accessToken":
+			f.token, _ = collection.StringValue(raw)
+		case typ == "oauth2" && k == "accessTokenUrl":
+			f.tokenURL, _ = collection.StringValue(raw)
+		}
+		return true
+	})
+	return f
+}
+
+// classify says what an auth block of type typ with facts f sends.
+func (b *builder) classify(typ string, f facts) class {
 	switch typ {
 	case "", "inherit":
 		return class{kind: inherits}
 	case "noauth":
 		return class{kind: none, why: "noauth"}
 	case "bearer":
-		tok, _ := collection.Param(collection.AuthParams(auth, "bearer"), "token")
-		if name, ok := soleVariable(tok); ok {
+		if name, ok := soleVariable(f.token); ok {
 			if d := b.domainOfVar(name); d >= 0 {
 				return class{kind: managed, domain: d}
 			}
 			return class{kind: other, why: "bearer {{" + name + "}}"}
 		}
-		if strings.Contains(tok, "{{") {
+		if strings.Contains(f.token, "{{") {
 			return class{kind: other, why: "bearer built from variables"}
 		}
 		if len(b.tokens) == 0 {
@@ -135,22 +159,20 @@ func (b *builder) classify(auth gjson.Result, typ string) class {
 		}
 		return class{kind: managed, domain: 0} // a pasted (stale) token, or none
 	case "oauth2":
-		params := collection.AuthParams(auth, "oauth2")
-		if name, ok := soleVariable(paramOf(params, "accessToken")); ok {
+		if name, ok := soleVariable(f.token); ok {
 			if d := b.domainOfVar(name); d >= 0 {
 				return class{kind: managed, domain: d}
 			}
 		}
-		u := paramOf(params, "accessTokenUrl")
 		for d := range b.tokens {
-			if b.urls[d][u] {
+			if b.urls[d][f.tokenURL] {
 				return class{kind: managed, domain: d}
 			}
 		}
-		if u == "" {
+		if f.tokenURL == "" {
 			return class{kind: other, why: "oauth2 without a token URL"}
 		}
-		return class{kind: other, why: "oauth2 for " + u}
+		return class{kind: other, why: "oauth2 for " + f.tokenURL}
 	}
 	return class{kind: other, why: typ}
 }
@@ -158,9 +180,9 @@ func (b *builder) classify(auth gjson.Result, typ string) class {
 // plan decides every edit and fills the report.
 func (b *builder) plan() {
 	p := b.p0()
+	p.Edit.Items = make([]collection.ItemEdit, 0, len(b.nodes)/4)
 	rep := &p.Report
 	rep.ZeroConfig = b.zc
-	p.Edit.Items = map[int]collection.ItemEdit{}
 
 	p.Script.Retry401 = b.opts.Retry401
 	if !b.opts.Retry401Set && b.prev != nil {
@@ -177,7 +199,8 @@ func (b *builder) plan() {
 	}
 
 	// The collection auth: before, and after inject.
-	rootBefore := b.classify(b.rootAuth, collection.AuthType(b.rootAuth))
+	rootType := collection.AuthType(b.rootAuth)
+	rootBefore := b.classify(rootType, readFacts(b.rootAuth, rootType))
 	if rootBefore.kind == inherits {
 		rootBefore = class{kind: none, why: "no auth"}
 	}
@@ -225,7 +248,7 @@ func (b *builder) plan() {
 		}
 		// Inherit the parent's script flag for requests below.
 		n.setsAuthorization = scriptSets
-		own := b.classify(n.auth, n.authType)
+		own := b.classify(n.authType, n.facts)
 		if own.kind == inherits {
 			before[i] = pb
 		} else {
@@ -234,24 +257,21 @@ func (b *builder) plan() {
 		ed := collection.ItemEdit{}
 		switch {
 		case own.kind == managed:
-			if pa.kind == managed && pa.domain == own.domain && n.holder {
+			if pa.kind == managed && pa.domain == own.domain && n.holder.exists() {
 				ed.RemoveAuth = true
 				rep.Removed++
-			} else if a := b.rewrite(n.auth, own.domain, false); a != nil {
+			} else if a := b.rewrite(value(b.doc, n.auth), own.domain, false); a != nil {
 				ed.Auth = a
 			}
 			after[i] = own
 		case own.kind != inherits:
 			after[i] = own
 			if n.authType == "oauth2" {
-				for _, k := range []string{"clientSecret", "password", "refreshToken", "accessToken"} {
-					if v := paramOf(collection.AuthParams(n.auth, "oauth2"), k); v != "" && !strings.Contains(v, "{{") {
-						rep.Warnings = append(rep.Warnings, n.authPath+".oauth2."+k+" holds a literal secret in a block pmprep leaves alone (another token URL): remove it with pmprep strip")
-						break
-					}
+				if k := b.literalSecret(value(b.doc, n.auth)); k != "" {
+					rep.Warnings = append(rep.Warnings, n.authPath+".oauth2."+k+" holds a literal secret in a block pmprep leaves alone (another token URL): remove it with pmprep strip")
 				}
 			}
-		case pa.kind == managed && pb.kind == none && n.holder && (b.sendsOwnCredentials(n) != ""):
+		case pa.kind == managed && pb.kind == none && n.holder.exists() && (b.sendsOwnCredentials(n) != ""):
 			// It sent credentials of its own, and the new collection auth
 			// would override them: it keeps them, and no token.
 			ed.Auth = &collection.AuthEdit{Block: &collection.AuthBlock{Type: "noauth"}}
@@ -263,12 +283,15 @@ func (b *builder) plan() {
 		if !n.folder && after[i].kind == managed {
 			d := after[i].domain
 			tokenVar := b.tokens[d].Vars.AccessToken
-			if hasStaleHeader(n.headers, tokenVar) {
+			// Stale bearer headers go; the editor reads the headers of the
+			// requests that may have one, once.
+			if n.read && hasStaleHeader(n.headers, tokenVar) || !n.read && collection.MayHaveAuthorizationHeader(b.doc, value(b.doc, n.request)) {
 				ed.DropHeader = func(v string) bool { return staleHeader(v, tokenVar) }
 			}
 		}
 		if ed.RemoveAuth || ed.Auth != nil || ed.DropHeader != nil {
-			p.Edit.Items[n.offset] = ed
+			ed.Item = n.ref(b.doc)
+			p.Edit.Items = append(p.Edit.Items, ed)
 		}
 		if n.tokenScript != "" {
 			rep.TokenScripts = append(rep.TokenScripts, n.tokenScript)
@@ -290,14 +313,14 @@ func (b *builder) plan() {
 		rep.Requests++
 		a, bf := after[i], before[i]
 		switch {
-		case a.kind == managed && (bf.kind == managed || sentToken(n.headers, b.tokens[a.domain].Vars.AccessToken)):
+		case a.kind == managed && (bf.kind == managed || sentToken(n.authorizationHeaders(b.doc), b.tokens[a.domain].Vars.AccessToken)):
 			rep.Domains[a.domain].Requests++
 		case a.kind == managed:
 			rep.Domains[a.domain].Requests++
 			rep.Domains[a.domain].Newly = append(rep.Domains[a.domain].Newly, n.path)
 		default:
 			why := a.why
-			if a.kind == none && len(n.headers) > 0 {
+			if a.kind == none && len(n.authorizationHeaders(b.doc)) > 0 {
 				why += ", its own Authorization header"
 			}
 			if _, ok := left[why]; !ok {
@@ -375,16 +398,33 @@ func (b *builder) plan() {
 	}
 }
 
+// literalSecret returns the first oauth2 parameter of auth that holds a
+// literal secret, or "".
+func (b *builder) literalSecret(auth gjson.Result) string {
+	found := ""
+	collection.EachAuthParam(auth, "oauth2", func(k, raw string) bool {
+		switch k {
+		case "clientSecret", "password", "refreshToken", "accessToken":
+			if v, ok := collection.StringValue(raw); ok && v != "" && !strings.Contains(v, "{{") {
+				found = k
+				return false
+			}
+		}
+		return true
+	})
+	return found
+}
+
 // sendsOwnCredentials says what credentials a request (or a folder, for
 // the requests below it) sends by itself, or "".
 func (b *builder) sendsOwnCredentials(n *node) string {
 	switch {
 	case n.setsAuthorization:
 		return "a script sets its Authorization header"
-	case n.userinfo:
+	case !n.folder && urlHasUserinfo(b.doc, value(b.doc, n.request)):
 		return "credentials in its URL"
 	}
-	for _, h := range n.headers {
+	for _, h := range n.authorizationHeaders(b.doc) {
 		if !staleHeader(h, "") {
 			return "its own Authorization header"
 		}
@@ -450,6 +490,9 @@ func (b *builder) rewrite(auth gjson.Result, d int, collectionLevel bool) *colle
 		if want := b.authType(typ == "oauth2"); want != typ {
 			return &collection.AuthEdit{Block: b.block(d, want, auth)}
 		}
+	}
+	if typ == "bearer" && readFacts(auth, typ).token == tokenRef {
+		return nil // already sends the variable the script publishes
 	}
 	params := collection.AuthParams(auth, typ)
 	ed := &collection.AuthEdit{}

@@ -370,3 +370,17 @@ func TestTokenRequestParamsCredentialMovesOut(t *testing.T) {
 		t.Errorf("no reference to the variable")
 	}
 }
+
+// An item whose auth is null or "inherit" inherits; when it must keep its
+// own credentials, that member is replaced, never duplicated.
+func TestPinReplacesANullAuth(t *testing.T) {
+	_, out := run(t, `"item": [{"name": "A", "request": {"auth": null, "header": [{"key": "Authorization", "value": "Basic dXNlcjpwYXNz"}], "url": "https://api.test/a"}},
+		{"name": "B", "request": {"auth": {"type": "inherit"}, "url": "http://u:p@api.test/b"}}]`, withTokenURL("http://127.0.0.1:9/t"))
+	if strings.Count(out, `"auth"`) != 3 {
+		t.Errorf("auth members: %s", out)
+	}
+	want := map[string]string{"item[0]": "noauth", "item[1]": "noauth"}
+	if diff := cmp.Diff(want, effective(t, out)); diff != "" {
+		t.Errorf("effective auth (-want +got):\n%s", diff)
+	}
+}

@@ -13,19 +13,21 @@ import (
 // collection.Item itself lives for one visit only).
 type node struct {
 	path   string   // JSON path, e.g. item[2].item[0]
-	names  []string // names from the top-level item down to this one
+	names  []string // folders: names from the top-level item down to this one
 	folder bool
 	parent int // index in the tree, -1 at the top level
-	offset int // of the item object, the key of collection.InjectPlan.Items
 
-	auth     gjson.Result // own auth value; absent when the item inherits
-	authType string       // "" when the item inherits (no block, null, "inherit")
+	auth     span   // own auth value; absent when the item inherits
+	member   span   // the auth member's value as written (maybe null, or type inherit)
+	authType string // "" when the item inherits (no block, null, "inherit")
+	facts    facts  // of its own bearer or oauth2 block
 	authPath string
-	holder   bool // the item can hold an auth block (a folder, or a request object)
+	holder   span // the object that holds its auth (see collection.Item.AuthHolder)
+	request  span // requests only
 
 	// What a request sends by itself, whatever auth applies.
-	headers  []string // enabled Authorization header values
-	userinfo bool     // user:password@ in its URL
+	headers []string // enabled Authorization header values (see builder.headers)
+	read    bool     // headers has been read
 
 	// From the item's own enabled scripts.
 	setsAuthorization bool   // a pre-request script that mentions the Authorization header
@@ -35,7 +37,7 @@ type node struct {
 
 // readTree walks the collection once.
 func readTree(doc *collection.Document) ([]node, error) {
-	var nodes []node
+	nodes := make([]node, 0, collection.ItemCount(doc))
 	// stack[d] is the index of the current item at depth d.
 	var stack []int
 	err := collection.Walk(doc, func(it *collection.Item) error {
@@ -44,26 +46,28 @@ func readTree(doc *collection.Document) ([]node, error) {
 		if it.Depth > 0 {
 			parent = stack[it.Depth-1]
 		}
-		n := node{path: it.Path, folder: it.Folder, parent: parent, offset: it.Value.Index, authPath: it.AuthPath}
-		name := it.Fields["name"].String()
-		if parent >= 0 {
-			pn := nodes[parent].names
-			n.names = append(pn[:len(pn):len(pn)], name)
-		} else {
-			n.names = []string{name}
+		nodes = append(nodes, node{path: it.Path, folder: it.Folder, parent: parent, authPath: it.AuthPath, auth: span{-1, -1}})
+		n := &nodes[len(nodes)-1]
+		if it.Folder {
+			name := it.Fields["name"].String()
+			if parent >= 0 {
+				pn := nodes[parent].names
+				n.names = append(pn[:len(pn):len(pn)], name)
+			} else {
+				n.names = []string{name}
+			}
 		}
-		n.holder = it.AuthHolder.Exists()
+		n.holder, n.member = spanOf(it.AuthHolder), spanOf(it.Auth)
 		if t := collection.AuthType(it.Auth); t != "" && t != "inherit" {
-			n.auth, n.authType = it.Auth, t
+			n.auth, n.authType = n.member, t
+			n.facts = readFacts(it.Auth, t)
 		}
 		if !it.Folder {
-			n.headers = collection.AuthorizationHeaders(doc, it)
-			n.userinfo = urlHasUserinfo(it.Request)
+			n.request = spanOf(it.Request)
 		}
-		if ev, ok := it.Fields["event"]; ok {
-			readScripts(&n, ev, it.Path+".event")
+		if ev, ok := it.Fields["event"]; ok && (collection.MentionsAuthorization(ev.Raw) || strings.Contains(ev.Raw, "Request")) {
+			readScripts(n, ev, it.Path+".event")
 		}
-		nodes = append(nodes, n)
 		return nil
 	})
 	return nodes, err
@@ -73,17 +77,33 @@ func readTree(doc *collection.Document) ([]node, error) {
 // sends those credentials as a Basic Authorization header.
 var userinfo = regexp.MustCompile(`^\s*[A-Za-z{][^/?#\s]*://[^/?#@\s]*@`)
 
-func urlHasUserinfo(req gjson.Result) bool {
+func urlHasUserinfo(doc *collection.Document, req gjson.Result) bool {
+	if strings.IndexByte(req.Raw, '@') < 0 {
+		return false // most requests: no need to find the URL
+	}
 	u := req
 	if req.IsObject() {
-		u, _ = collection.Field(req, "url")
+		u, _ = doc.Member(req, "url")
 	}
-	raw := u.String()
+	raw := u.Raw
 	if u.IsObject() {
 		r, _ := collection.Field(u, "raw")
-		raw = r.String()
+		raw = r.Raw
 	}
-	return strings.Contains(raw, "@") && userinfo.MatchString(raw)
+	// The userinfo ends before the first '/' after "://".
+	s := strings.Index(raw, "://")
+	if s < 0 {
+		return false
+	}
+	rest := raw[s+3:]
+	if e := strings.IndexAny(rest, "/?#"); e >= 0 {
+		rest = rest[:e]
+	}
+	if strings.IndexByte(rest, '@') < 0 {
+		return false
+	}
+	text, _ := collection.StringValue(raw)
+	return userinfo.MatchString(text)
 }
 
 // readScripts notes what an item's own enabled scripts do, from their text.
@@ -121,6 +141,44 @@ func readScripts(n *node, events gjson.Result, path string) {
 		}
 		return true
 	})
+}
+
+// span is where a value is in the document: nodes keep two offsets
+// rather than a gjson.Result (80 bytes), as a collection may have 80,000.
+type span struct{ start, end int32 }
+
+func spanOf(r gjson.Result) span {
+	if !r.Exists() {
+		return span{-1, -1}
+	}
+	return span{int32(r.Index), int32(r.Index + len(r.Raw))}
+}
+
+func (s span) exists() bool { return s.start >= 0 }
+
+// value is the JSON value at s.
+func value(doc *collection.Document, s span) gjson.Result {
+	if !s.exists() {
+		return gjson.Result{}
+	}
+	return doc.ValueAt(int(s.start), int(s.end))
+}
+
+// authorizationHeaders returns a request's enabled Authorization header
+// values, read on first use: most requests never need them.
+func (n *node) authorizationHeaders(doc *collection.Document) []string {
+	if !n.read {
+		n.read = true
+		if !n.folder {
+			n.headers = collection.AuthorizationHeaders(doc, value(doc, n.request))
+		}
+	}
+	return n.headers
+}
+
+// ref is what collection.PlanInject needs to edit the item.
+func (n *node) ref(doc *collection.Document) collection.ItemRef {
+	return collection.ItemRef{Path: n.path, AuthHolder: value(doc, n.holder), Auth: value(doc, n.member), AuthPath: n.authPath, Request: value(doc, n.request)}
 }
 
 // userLines is a script's text without pmprep's own block.

@@ -40,22 +40,24 @@ type MovedSecret struct{ Path, Variable string }
 // readZeroConfig finds the oauth2 block to read: the collection's own, else
 // the first on a folder or request — of the token URL the caller named, if
 // it named one (another provider's block is a third party's, never read).
-func readZeroConfig(doc *collection.Document, rootAuth gjson.Result, tokenURL string) *ZeroConfig {
+func readZeroConfig(doc *collection.Document, nodes []node, rootAuth gjson.Result, tokenURL string) *ZeroConfig {
 	var auth gjson.Result
 	path := "auth"
 	if collection.AuthType(rootAuth) == "oauth2" {
 		auth = rootAuth
 	} else {
-		collection.Walk(doc, func(it *collection.Item) error {
-			if auth.Exists() || collection.AuthType(it.Auth) != "oauth2" {
-				return nil
+		for i := range nodes {
+			n := &nodes[i]
+			if n.authType != "oauth2" {
+				continue
 			}
-			if u := paramOf(collection.AuthParams(it.Auth, "oauth2"), "accessTokenUrl"); tokenURL != "" && u != tokenURL {
-				return nil
+			a := value(doc, n.auth)
+			if u, _ := collection.AuthParamValue(a, "oauth2", "accessTokenUrl"); tokenURL != "" && u != tokenURL {
+				continue
 			}
-			auth, path = it.Auth, it.AuthPath
-			return nil
-		})
+			auth, path = a, n.authPath
+			break
+		}
 	}
 	if !auth.Exists() {
 		return nil

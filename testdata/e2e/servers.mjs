@@ -6,6 +6,7 @@
 //   oauth2  @node-oauth/oauth2-server (real)  password + refresh_token (rotation) + client_credentials
 //   api     a protected API                   any path; Bearer token required
 //   fault   hand-written token endpoint       /token/<mode> for fault injection (supplements the real ones)
+//   record  recording endpoint                any method/path, 200 {}; GET /records on admin (before/after tests)
 //   admin   observability                     GET /stats, POST /admin/reset-stats, POST /admin/revoke-all
 //
 // When ready it prints exactly one JSON line on stdout (see README.md) and runs until SIGTERM/SIGINT,
@@ -649,6 +650,107 @@ const apiHTTP = http.createServer(async (req, res) => {
 const API = await listen(apiHTTP, portFor(2));
 
 // ---------------------------------------------------------------------------------------------
+// record — a recording endpoint for before/after comparisons (e2e/beforeafter*_test.go).
+//
+// Accepts any method and path, answers 200 `{}` and records the request exactly as received: raw
+// header names and values in order, the body (base64), and whether an `Authorization: Bearer X`
+// carries a token currently valid at one of the token servers (the API's checkToken). Two
+// listeners share the handler: `record` (plain HTTP, also absolute-form requests from a forward
+// proxy) and `record_tls`, where a test's TLS-terminating proxy pipes decrypted https traffic, so
+// the recorded scheme is known. Token requests to oidc, oauth2 and fault are recorded too (server,
+// method, path, status; never a header or body: they carry secrets), numbered from the same
+// counter at arrival, so a test can tell which token requests came before which recorded request.
+// Admin: GET /records, POST /admin/reset-records. Answers carry `x-record-seq: N`.
+
+const RECORD_BODY_LIMIT = 8 * 1024 * 1024;
+const RECORD_MAX = 100_000; // bounded memory: older records are dropped beyond this
+const rec = { seq: 0, records: [], dropped: 0 };
+
+function pushRecord(r) {
+  rec.records.push(r);
+  if (rec.records.length > RECORD_MAX) { rec.records.shift(); rec.dropped++; }
+}
+
+for (const [name, srv] of [['oidc', oidcHTTP], ['oauth2', oauth2HTTP], ['fault', faultHTTP]]) {
+  srv.prependListener('request', (req, res) => {
+    const r = { seq: ++rec.seq, kind: 'token', server: name, method: req.method, path: req.url.split('?')[0], status: null };
+    pushRecord(r);
+    res.on('close', () => { r.status = res.headersSent ? res.statusCode : 0; });
+  });
+}
+
+function recordHandler(scheme) {
+  return async (req, res) => {
+    const seq = ++rec.seq;
+    let body;
+    try {
+      body = await new Promise((resolve, reject) => {
+        const chunks = [];
+        let size = 0;
+        req.on('data', (c) => {
+          size += c.length;
+          if (size > RECORD_BODY_LIMIT) { reject(new Error('body too large')); req.destroy(); return; }
+          chunks.push(c);
+        });
+        req.on('end', () => resolve(Buffer.concat(chunks)));
+        req.on('error', reject);
+      });
+    } catch { res.destroy(); return; }
+    // A forward proxy sends the absolute form (`GET http://host/p HTTP/1.1`); keep the target
+    // as sent and also split it so origin-form and absolute-form records compare alike.
+    let target = req.url;
+    let host = req.headers.host || '';
+    let urlScheme = scheme;
+    const abs = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)(.*)$/i.exec(target);
+    if (abs) { urlScheme = abs[1].toLowerCase(); host = abs[2]; target = abs[3] || '/'; }
+    const r = {
+      seq,
+      kind: 'request',
+      scheme: urlScheme,
+      host,
+      method: req.method,
+      url: target, // path + query, as sent
+      request_target: req.url,
+      http_version: req.httpVersion,
+      raw_headers: req.rawHeaders, // [name, value, name, value, ...], raw case, in order
+      body_base64: body.toString('base64'),
+      body_length: body.length,
+      bearer: null,
+    };
+    const authz = req.headers.authorization;
+    const m = typeof authz === 'string' ? /^Bearer[ ]+(\S+)\s*$/i.exec(authz) : null;
+    if (m) {
+      const c = await checkToken(m[1]);
+      r.bearer = c.reason ? { valid: false, reason: c.reason, ...(c.server ? { server: c.server } : {}) }
+        : { valid: true, server: c.server, client: c.client || '' };
+    }
+    pushRecord(r);
+    log(`record ${req.method} ${urlScheme}://${host}${target.split('?')[0]} seq=${seq}`);
+    sendJSON(res, 200, {}, { 'x-record-seq': String(seq) });
+  };
+}
+
+const recordHTTP = http.createServer(recordHandler('http'));
+const RECORD = await listen(recordHTTP, portFor(5));
+const recordTLSHTTP = http.createServer(recordHandler('https'));
+const RECORD_TLS = await listen(recordTLSHTTP, portFor(6));
+
+// Admin routes of the recorder; true when handled.
+function recordAdmin(req, res, p) {
+  if (req.method === 'GET' && p === '/records') {
+    sendJSON(res, 200, { record: RECORD, record_tls: RECORD_TLS, next_seq: rec.seq + 1, dropped: rec.dropped, records: rec.records });
+    return true;
+  }
+  if (req.method === 'POST' && p === '/admin/reset-records') {
+    rec.records = [];
+    rec.dropped = 0;
+    sendJSON(res, 200, { ok: true, next_seq: rec.seq + 1 });
+    return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
 // admin
 
 async function revokeAll() {
@@ -672,6 +774,7 @@ const adminHTTP = http.createServer(async (req, res) => {
   try { await readBody(req); } catch { res.destroy(); return; }
   if (req.method === 'GET' && p === '/stats') { sendJSON(res, 200, stats); return; }
   if (req.method === 'GET' && p === '/health') { sendJSON(res, 200, { ok: true }); return; }
+  if (recordAdmin(req, res, p)) return;
   if (req.method === 'POST' && p === '/admin/reset-stats') { resetStats(); sendJSON(res, 200, { ok: true }); return; }
   if (req.method === 'POST' && p === '/admin/revoke-all') {
     const revoked = await revokeAll();
@@ -679,7 +782,7 @@ const adminHTTP = http.createServer(async (req, res) => {
     sendJSON(res, 200, { ok: true, revoked });
     return;
   }
-  sendJSON(res, 404, { error: 'not_found', endpoints: ['GET /stats', 'GET /health', 'POST /admin/reset-stats', 'POST /admin/revoke-all'] });
+  sendJSON(res, 404, { error: 'not_found', endpoints: ['GET /stats', 'GET /health', 'POST /admin/reset-stats', 'POST /admin/revoke-all', 'GET /records', 'POST /admin/reset-records'] });
 });
 const ADMIN = await listen(adminHTTP, portFor(4));
 
@@ -696,6 +799,9 @@ const ready = {
   fault_token: `${FAULT}/token/ok`,
   admin: ADMIN,
   stats: `${ADMIN}/stats`,
+  record: RECORD,
+  record_tls: RECORD_TLS,
+  records: `${ADMIN}/records`,
   audience: C.audience,
   lifetime: LIFETIME,
   refresh_lifetime: OPTS.refreshLifetime,
@@ -707,7 +813,7 @@ function shutdown(code, why) {
   if (stopping) return;
   stopping = true;
   log(`stopping: ${why}`);
-  for (const s of [oidcHTTP, oauth2HTTP, faultHTTP, apiHTTP, adminHTTP]) {
+  for (const s of [oidcHTTP, oauth2HTTP, faultHTTP, apiHTTP, recordHTTP, recordTLSHTTP, adminHTTP]) {
     s.close();
     s.closeAllConnections?.();
   }

@@ -55,6 +55,10 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/pmprep/pmprep/collection"
+	"github.com/pmprep/pmprep/script"
+	"github.com/tidwall/gjson"
 )
 
 // recorderLifetime is the access-token lifetime of the judge's servers: long
@@ -451,6 +455,12 @@ func judgeVars(opts judgeOpts) map[string]string {
 func judgeBeforeAfter(t testing.TB, rs *Recorder, beforeFile, afterFile string, opts judgeOpts) *Judgement {
 	t.Helper()
 	oracle := effectiveAuthOracleList(t, beforeFile)
+	if len(opts.ManagedVars) == 0 && len(opts.ManagedTokenURLs) == 0 {
+		// The domains inject declares in its block (their variables, and the
+		// token URLs they read): which token is managed is inject's stated
+		// decision; that nothing else changes is what is judged.
+		opts.ManagedVars, opts.ManagedTokenURLs = declaredManaged(t, afterFile)
+	}
 	defaultManaged(t, beforeFile, oracle, &opts)
 	vars := judgeVars(opts)
 	befores := opts.BeforeRuns
@@ -459,6 +469,41 @@ func judgeBeforeAfter(t testing.TB, rs *Recorder, beforeFile, afterFile string, 
 	}
 	after := runRecorded(t, rs, afterFile, vars, opts.Args...)
 	return judgeRuns(beforeFile, oracle, befores, after, opts)
+}
+
+// declaredManaged reads the token domains from pmprep's block in an
+// injected collection: each domain's token variable, and its token URL
+// (literal, or the value the collection declares for a {{variable}} one).
+func declaredManaged(t testing.TB, afterFile string) (vars, urls []string) {
+	t.Helper()
+	data, err := os.ReadFile(afterFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := collection.Parse(filepath.Base(afterFile), data)
+	if err != nil {
+		t.Fatalf("the injected collection does not parse: %v", err)
+	}
+	sc, ok := script.ParseBlock(collection.BlockLines(doc, "prerequest", script.IsBegin, script.IsEnd))
+	if !ok {
+		return nil, nil // a hand-written after copy (the judge's self-test)
+	}
+	declared := map[string]string{}
+	doc.Variables().ForEach(func(_, v gjson.Result) bool {
+		declared[v.Get("key").String()] = v.Get("value").String()
+		return true
+	})
+	for _, tok := range sc.Tokens {
+		vars = append(vars, tok.Vars.AccessToken)
+		u := tok.TokenURL
+		if name := varOf(u); name != "" {
+			u = declared[name]
+		}
+		if u != "" {
+			urls = append(urls, u)
+		}
+	}
+	return vars, urls
 }
 
 // defaultManaged fills ManagedVars and ManagedTokenURLs when empty.
@@ -594,6 +639,13 @@ func classify(o *OracleAuth, b Record, opts judgeOpts) (class, why string, pendi
 		}
 		return classUntouched, "oauth2 of another token URL", false
 	case "", "noauth":
+		for _, h := range o.Authorization {
+			// A header that sends a managed variable sends the managed token
+			// (whatever a script of the collection set that variable to).
+			if v, ok := strings.CutPrefix(strings.TrimSpace(h), "Bearer "); ok && in(opts.ManagedVars, varOf(strings.TrimSpace(v))) {
+				return classManaged, "Authorization header Bearer {{" + varOf(strings.TrimSpace(v)) + "}}", false
+			}
+		}
 		if hasAuthz {
 			return classUntouched, "own Authorization header", false
 		}

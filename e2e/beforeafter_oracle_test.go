@@ -21,6 +21,9 @@ type OracleAuth struct {
 	Names  []string       `json:"names"` // folder names and the request name
 	Type   string         `json:"type"`  // bearer, oauth2, basic, noauth, ... or ""
 	Params map[string]any `json:"params"`
+	// Authorization are the request's own enabled Authorization header
+	// values as written (variables unresolved).
+	Authorization []string `json:"authorization"`
 }
 
 // Param returns params[key] as a string ("" when absent or not a string).

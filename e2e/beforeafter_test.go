@@ -190,13 +190,27 @@ func TestBeforeAfterCorpus(t *testing.T) {
 			if len(accepted) == 0 {
 				t.Skip("pmprep inject accepts this collection in no variant")
 			}
-			opts := judgeOpts{Vars: judgeRunVars(t, rs, in, env)}
+			base := judgeOpts{Vars: judgeRunVars(t, rs, in, env)}
 			if env != "" {
-				opts.Args = []string{"-e", env}
+				base.Args = []string{"-e", env}
 			}
-			opts = withManaged(t, in, opts)
-			opts.BeforeRuns = runBefore(t, rs, in, judgeVars(opts), opts.Args)
+			// Each variant is judged by the token domains its output
+			// declares; the before runs they share carry the sentinel of
+			// every variable any of them manages, so both runs of every
+			// comparison see the same variables.
+			declared := map[string]judgeOpts{}
 			for _, v := range accepted {
+				o := base
+				o.ManagedVars, o.ManagedTokenURLs = declaredManaged(t, v.args[0])
+				declared[v.name] = withManaged(t, in, o)
+				for _, mv := range declared[v.name].ManagedVars {
+					base.Vars = withVar(base.Vars, mv, "STALE-"+mv)
+				}
+			}
+			befores := runBefore(t, rs, in, judgeVars(base), base.Args)
+			for _, v := range accepted {
+				opts := declared[v.name]
+				opts.Vars, opts.BeforeRuns = base.Vars, befores
 				j := judgeBeforeAfter(t, rs, in, v.args[0], opts)
 				if j.NProblems() > 0 {
 					t.Errorf("%s: %s", v.name, j.Table())
@@ -206,6 +220,16 @@ func TestBeforeAfterCorpus(t *testing.T) {
 			}
 		})
 	}
+}
+
+// withVar returns vars with k set to v (a copy: the map may be shared).
+func withVar(vars map[string]string, k, v string) map[string]string {
+	out := make(map[string]string, len(vars)+1)
+	for a, b := range vars {
+		out[a] = b
+	}
+	out[k] = v
+	return out
 }
 
 // corpusEnv returns the environment file that belongs to a corpus

@@ -53,6 +53,10 @@ func (b *builder) domains() error {
 		s = b.opts.Override(s)
 	}
 	rep := &b.p0().Report
+	b.urls0 = map[string]bool{s.TokenURL: true}
+	if b.zc != nil && b.zc.TokenURL != "" {
+		b.urls0[b.zc.TokenURL] = true
+	}
 	if b.prev == nil && !b.opts.Explicit["access_token"] {
 		name, why := b.inferTokenVar(s)
 		if name != "" {
@@ -61,13 +65,9 @@ func (b *builder) domains() error {
 		}
 	}
 	b.tokens = []script.Settings{s}
-	urls := map[string]bool{s.TokenURL: true}
-	if b.zc != nil {
-		// The block zero-config read is ours whatever the final token URL:
-		// its literal secrets were reported as moved out.
-		urls[b.zc.TokenURL] = true
-	}
-	b.urls = []map[string]bool{urls}
+	// The block zero-config read is ours whatever the final token URL: its
+	// literal secrets were reported as moved out.
+	b.urls = []map[string]bool{b.urls0}
 	b.assumptions(s)
 	return b.validate()
 }
@@ -117,8 +117,9 @@ func (b *builder) inferTokenVar(s script.Settings) (name, why string) {
 	if b.zc != nil && b.zc.tokenVar != "" {
 		return b.zc.tokenVar, "the oauth2 block at " + b.zc.Path + " sends it"
 	}
-	// Count, per variable, the requests whose effective auth is a bearer
-	// of it (the own block, else the nearest folder's).
+	// Count, per variable, the requests whose effective auth sends it: a
+	// bearer of it, or an oauth2 block of it with no token URL or ours (the
+	// own block, else the nearest folder's).
 	count := map[string]int{}
 	first := map[string]int{}
 	refs := make([]string, len(b.nodes))
@@ -126,7 +127,8 @@ func (b *builder) inferTokenVar(s script.Settings) (name, why string) {
 		n := &b.nodes[i]
 		r := ""
 		switch {
-		case n.authType == "bearer":
+		case n.authType == "bearer", n.authType == "oauth2" && (n.facts.tokenURL == "" || b.urls0[n.facts.tokenURL]):
+			// An oauth2 block without a token URL only sends its token.
 			r, _ = soleVariable(n.facts.token)
 		case n.authType != "":
 		case n.parent >= 0:

@@ -98,8 +98,9 @@ type builder struct {
 	tokens []script.Settings
 	// urls[d] are the accessTokenUrl values whose oauth2 blocks belong to
 	// domain d (the settings' token URL and the block zero-config read).
-	urls []map[string]bool
-	p    *Plan
+	urls  []map[string]bool
+	urls0 map[string]bool // the single domain's, while it is settled
+	p     *Plan
 
 	classes map[string]class  // classify's memo, by the block's text
 	secrets map[string]string // literalSecret's memo
@@ -201,6 +202,9 @@ func (b *builder) plan() {
 	// The collection auth: before, and after inject.
 	rootType := collection.AuthType(b.rootAuth)
 	rootBefore := b.classify(rootType, readFacts(b.rootAuth, rootType))
+	if b.zc != nil && b.zc.Path == "auth" {
+		rootBefore = class{kind: managed} // the block zero-config read describes the token
+	}
 	if rootBefore.kind == inherits {
 		rootBefore = class{kind: none, why: "no auth"}
 	}
@@ -216,7 +220,7 @@ func (b *builder) plan() {
 	case !b.rootAuth.Exists() && len(b.opts.Tokens) == 0 && !rootScripts.setsAuthorization:
 		// No collection auth: requests that send no credentials now send
 		// the token (newly authorised).
-		p.AuthType = b.authType(false)
+		p.AuthType = b.authType("")
 		// Written from the oauth2 block zero-config read, when it read one
 		// on a folder or request: its fields for Postman's own flow move up
 		// with it (that block now inherits).
@@ -249,6 +253,9 @@ func (b *builder) plan() {
 		// Inherit the parent's script flag for requests below.
 		n.setsAuthorization = scriptSets
 		own := b.classify(n.authType, n.facts)
+		if b.zc != nil && b.zc.Path == n.authPath && n.authType != "" {
+			own = class{kind: managed} // the block zero-config read describes the token
+		}
 		if own.kind == inherits {
 			before[i] = pb
 		} else {
@@ -280,7 +287,11 @@ func (b *builder) plan() {
 		default:
 			after[i] = pa
 		}
-		if !n.folder && after[i].kind == managed {
+		// Under an auth that already sent the token, an Authorization
+		// header was overridden before too: a stale bearer one goes (it
+		// would only confuse). Under no auth the request's own header is
+		// what it sends, and it stays (the request was given noauth).
+		if !n.folder && after[i].kind == managed && before[i].kind == managed {
 			d := after[i].domain
 			tokenVar := b.tokens[d].Vars.AccessToken
 			// Stale bearer headers go; the editor reads the headers of the
@@ -313,11 +324,15 @@ func (b *builder) plan() {
 		rep.Requests++
 		a, bf := after[i], before[i]
 		switch {
-		case a.kind == managed && (bf.kind == managed || sentToken(n.authorizationHeaders(b.doc), b.tokens[a.domain].Vars.AccessToken)):
+		case a.kind == managed && bf.kind == managed:
 			rep.Domains[a.domain].Requests++
 		case a.kind == managed:
 			rep.Domains[a.domain].Requests++
 			rep.Domains[a.domain].Newly = append(rep.Domains[a.domain].Newly, n.path)
+		case b.headerDomain(n) >= 0:
+			// It sends a managed variable in its own header: the script
+			// fetches that token for it (it looks at the request's text).
+			rep.Domains[b.headerDomain(n)].Requests++
 		default:
 			why := a.why
 			if a.kind == none && len(n.authorizationHeaders(b.doc)) > 0 {
@@ -425,21 +440,35 @@ func (b *builder) sendsOwnCredentials(n *node) string {
 		return "credentials in its URL"
 	}
 	for _, h := range n.authorizationHeaders(b.doc) {
-		if !staleHeader(h, "") {
+		if strings.TrimSpace(h) != "" {
 			return "its own Authorization header"
 		}
 	}
 	return ""
 }
 
+// headerDomain is the domain whose variable a request's own Authorization
+// header sends as a bearer token, or -1.
+func (b *builder) headerDomain(n *node) int {
+	for _, h := range n.authorizationHeaders(b.doc) {
+		v := strings.TrimSpace(h)
+		if len(v) > 7 && strings.EqualFold(v[:7], "bearer ") {
+			if name, ok := soleVariable(strings.TrimSpace(v[7:])); ok {
+				if d := b.domainOfVar(name); d >= 0 {
+					return d
+				}
+			}
+		}
+	}
+	return -1
+}
+
 // staleHeader reports whether an Authorization header value is a token the
-// managed auth replaces: a literal bearer token, nothing, or a bearer of
-// the managed variable itself.
+// managed auth replaces: a literal bearer token, or a bearer of the managed
+// variable itself. (An empty one is left as it is: the auth overrides it,
+// and removing it on a second run would break idempotence.)
 func staleHeader(value, tokenVar string) bool {
 	v := strings.TrimSpace(value)
-	if v == "" {
-		return true
-	}
 	if len(v) <= 7 || !strings.EqualFold(v[:7], "bearer ") {
 		return false
 	}
@@ -448,17 +477,6 @@ func staleHeader(value, tokenVar string) bool {
 		return tokenVar != "" && name == tokenVar
 	}
 	return !strings.Contains(tok, "{{")
-}
-
-// sentToken reports whether a request's own headers sent a bearer token
-// the managed one replaces.
-func sentToken(values []string, tokenVar string) bool {
-	for _, v := range values {
-		if strings.TrimSpace(v) != "" && staleHeader(v, tokenVar) {
-			return true
-		}
-	}
-	return false
 }
 
 func hasStaleHeader(values []string, tokenVar string) bool {
@@ -471,11 +489,15 @@ func hasStaleHeader(values []string, tokenVar string) bool {
 }
 
 // authType is the type of a collection auth block inject writes.
-func (b *builder) authType(hadOAuth2 bool) string {
-	if b.opts.AuthType != "" {
+// An existing collection block keeps its type unless the caller asks
+// for another; a new one is oauth2 when an oauth2 block was read.
+func (b *builder) authType(existing string) string {
+	switch {
+	case b.opts.AuthType != "":
 		return b.opts.AuthType
-	}
-	if hadOAuth2 || b.zc != nil {
+	case existing != "":
+		return existing
+	case b.zc != nil:
 		return "oauth2"
 	}
 	return "bearer"
@@ -487,7 +509,7 @@ func (b *builder) rewrite(auth gjson.Result, d int, collectionLevel bool) *colle
 	typ := collection.AuthType(auth)
 	tokenRef := "{{" + b.tokens[d].Vars.AccessToken + "}}"
 	if collectionLevel {
-		if want := b.authType(typ == "oauth2"); want != typ {
+		if want := b.authType(typ); want != typ {
 			return &collection.AuthEdit{Block: b.block(d, want, auth)}
 		}
 	}

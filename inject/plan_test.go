@@ -138,35 +138,47 @@ func TestBearerUnderNoauthFolder(t *testing.T) {
 	}
 }
 
-// Case 3: requests that send credentials of their own — a Basic header, a
-// header from a variable, a script that sets it, URL userinfo — keep them:
-// noauth stops the new collection auth from overriding them.
+// Case 3: requests that send credentials of their own under no auth — a
+// Basic header, a header from a variable, a script that sets it, URL
+// userinfo, even a pasted bearer token — keep them: noauth stops the new
+// collection auth from overriding them. A header that sends the managed
+// variable keeps it too, and the script gives it a fresh token.
 func TestOwnCredentialsArePinned(t *testing.T) {
 	p, out := run(t, `"item": [
 		{"name": "Basic", "request": {"header": [{"key": "Authorization", "value": "Basic dXNlcjpwYXNz"}], "url": "https://api.test/a"}},
 		{"name": "Var", "request": {"header": [{"key": "authorization", "value": "{{AUTHORIZATION}}"}], "url": "https://api.test/b"}},
 		{"name": "Script", "event": [{"listen": "prerequest", "script": {"exec": ["pm.request.headers.upsert({key: 'Authorization', value: 'Basic ' + pm.variables.get('b')});"]}}], "request": {"url": "https://api.test/c"}},
 		{"name": "Userinfo", "request": {"url": "http://user:pw@api.test/d"}},
-		{"name": "Stale", "request": {"header": [{"key": "Authorization", "value": "Bearer eyJstale"}], "url": "https://api.test/e"}},
-		{"name": "Nothing", "request": {"url": "https://api.test/f"}}]`, withTokenURL("http://127.0.0.1:9/t"))
+		{"name": "Pasted", "request": {"header": [{"key": "Authorization", "value": "Bearer eyJstale"}], "url": "https://api.test/e"}},
+		{"name": "Managed header", "request": {"header": [{"key": "Authorization", "value": "Bearer {{pmprep_access_token}}"}], "url": "https://api.test/f"}},
+		{"name": "Nothing", "request": {"url": "https://api.test/g"}}]`, withTokenURL("http://127.0.0.1:9/t"))
 	want := map[string]string{
-		"item[0]": "noauth", "item[1]": "noauth", "item[2]": "noauth", "item[3]": "noauth",
-		"item[4]": "bearer {{pmprep_access_token}}", "item[5]": "bearer {{pmprep_access_token}}",
+		"item[0]": "noauth", "item[1]": "noauth", "item[2]": "noauth", "item[3]": "noauth", "item[4]": "noauth", "item[5]": "noauth",
+		"item[6]": "bearer {{pmprep_access_token}}",
 	}
 	if diff := cmp.Diff(want, effective(t, out)); diff != "" {
 		t.Errorf("effective auth (-want +got):\n%s", diff)
 	}
-	if got := get(t, out, "item.0.request.header.0.value").String(); got != "Basic dXNlcjpwYXNz" {
-		t.Errorf("Basic header = %q", got)
+	for i, h := range []string{"Basic dXNlcjpwYXNz", "{{AUTHORIZATION}}", "", "", "Bearer eyJstale", "Bearer {{pmprep_access_token}}"} {
+		if got := get(t, out, fmt.Sprintf("item.%d.request.header.0.value", i)).String(); got != h {
+			t.Errorf("item[%d] header = %q, want %q", i, got, h)
+		}
 	}
-	if get(t, out, "item.4.request.header.#").Int() != 0 {
-		t.Errorf("the stale bearer header stayed")
-	}
-	if len(p.Report.Pinned) != 4 {
+	if len(p.Report.Pinned) != 6 {
 		t.Errorf("pinned = %v", p.Report.Pinned)
 	}
 	if d := p.Report.Domains[0]; d.Requests != 2 || len(d.Newly) != 1 {
 		t.Errorf("domain report = %+v", d)
+	}
+}
+
+// Under an auth that sent the token before, a stale bearer header was
+// overridden anyway: it goes.
+func TestStaleHeaderUnderManagedAuthGoes(t *testing.T) {
+	_, out := run(t, `"auth": {"type": "bearer", "bearer": [{"key": "token", "value": "{{pmprep_access_token}}"}]},
+		"item": [{"name": "A", "request": {"header": [{"key": "Authorization", "value": "Bearer eyJstale"}, {"key": "Accept", "value": "*/*"}], "url": "https://api.test/a"}}]`, withTokenURL("http://127.0.0.1:9/t"))
+	if got := get(t, out, "item.0.request.header.#").Int(); got != 1 {
+		t.Errorf("headers = %s", get(t, out, "item.0.request.header").Raw)
 	}
 }
 
@@ -380,6 +392,34 @@ func TestPinReplacesANullAuth(t *testing.T) {
 		t.Errorf("auth members: %s", out)
 	}
 	want := map[string]string{"item[0]": "noauth", "item[1]": "noauth"}
+	if diff := cmp.Diff(want, effective(t, out)); diff != "" {
+		t.Errorf("effective auth (-want +got):\n%s", diff)
+	}
+}
+
+// A collection bearer auth names the token: with no flags, a request's
+// oauth2 block of another provider is not read, and stays.
+func TestZeroConfigBesideACollectionBearer(t *testing.T) {
+	p, out := run(t, `"auth": {"type": "bearer", "bearer": [{"key": "token", "value": "{{access_token}}"}]}, "item": [
+		{"name": "A", "request": {"url": "https://api.test/a"}},
+		{"name": "G", "request": {"auth": {"type": "oauth2", "oauth2": [{"key": "accessTokenUrl", "value": "https://oauth2.googleapis.com/token"}, {"key": "accessToken", "value": "{{google_token}}"}]}, "url": "https://www.googleapis.com/x"}}]`, Options{})
+	if p.Report.ZeroConfig != nil {
+		t.Errorf("read %s", p.Report.ZeroConfig.Path)
+	}
+	want := map[string]string{"item[0]": "bearer {{access_token}}", "item[1]": "oauth2 {{google_token}}"}
+	if diff := cmp.Diff(want, effective(t, out)); diff != "" {
+		t.Errorf("effective auth (-want +got):\n%s", diff)
+	}
+}
+
+// URL userinfo written with variables, and in the URL object's own auth
+// member, still counts as the request's own credentials.
+func TestUserinfoWithVariables(t *testing.T) {
+	_, out := run(t, `"item": [
+		{"name": "A", "request": {"url": {"raw": "{{p://}}://{{@}}:{{###}}@{{host.name}}/x", "auth": {"user": "{{@}}", "password": "{{###}}"}, "host": ["{{host.name}}"]}}},
+		{"name": "B", "request": {"url": "{{scheme}}://{{user}}:{{pw}}@api.test/b"}},
+		{"name": "C", "request": {"url": "https://api.test/c?email=a@b.test"}}]`, withTokenURL("http://127.0.0.1:9/t"))
+	want := map[string]string{"item[0]": "noauth", "item[1]": "noauth", "item[2]": "bearer {{pmprep_access_token}}"}
 	if diff := cmp.Diff(want, effective(t, out)); diff != "" {
 		t.Errorf("effective auth (-want +got):\n%s", diff)
 	}

@@ -85,25 +85,22 @@ func urlHasUserinfo(doc *collection.Document, req gjson.Result) bool {
 	if req.IsObject() {
 		u, _ = doc.Member(req, "url")
 	}
-	raw := u.Raw
+	raw := u.String()
 	if u.IsObject() {
+		// v2.1's URL object may carry the credentials as its own member.
+		if a, ok := collection.Field(u, "auth"); ok && a.IsObject() {
+			if user, _ := collection.Field(a, "user"); user.String() != "" {
+				return true
+			}
+		}
 		r, _ := collection.Field(u, "raw")
-		raw = r.Raw
+		raw = r.String()
 	}
-	// The userinfo ends before the first '/' after "://".
-	s := strings.Index(raw, "://")
-	if s < 0 {
+	if strings.IndexByte(raw, '@') < 0 {
 		return false
 	}
-	rest := raw[s+3:]
-	if e := strings.IndexAny(rest, "/?#"); e >= 0 {
-		rest = rest[:e]
-	}
-	if strings.IndexByte(rest, '@') < 0 {
-		return false
-	}
-	text, _ := collection.StringValue(raw)
-	return userinfo.MatchString(text)
+	// A {{variable}} may hold any character: read each as one.
+	return userinfo.MatchString(varRef.ReplaceAllString(raw, "v"))
 }
 
 // readScripts notes what an item's own enabled scripts do, from their text.

@@ -43,21 +43,33 @@ type MovedSecret struct{ Path, Variable string }
 func readZeroConfig(doc *collection.Document, nodes []node, rootAuth gjson.Result, tokenURL string) *ZeroConfig {
 	var auth gjson.Result
 	path := "auth"
-	if collection.AuthType(rootAuth) == "oauth2" {
+	// A collection bearer auth names the token: a request's oauth2 block
+	// describes it only when it sends the same variable.
+	rootVar := ""
+	switch collection.AuthType(rootAuth) {
+	case "oauth2":
 		auth = rootAuth
-	} else {
-		for i := range nodes {
-			n := &nodes[i]
-			if n.authType != "oauth2" {
-				continue
-			}
-			a := value(doc, n.auth)
-			if u, _ := collection.AuthParamValue(a, "oauth2", "accessTokenUrl"); tokenURL != "" && u != tokenURL {
-				continue
-			}
-			auth, path = a, n.authPath
+	case "bearer":
+		tok, _ := collection.AuthParamValue(rootAuth, "bearer", "token")
+		if rootVar, _ = soleVariable(tok); rootVar == "" {
+			rootVar = "\x00" // a literal token: no request block is known to be its
+		}
+	}
+	for i := range nodes {
+		n := &nodes[i]
+		if auth.Exists() {
 			break
 		}
+		if n.authType != "oauth2" {
+			continue
+		}
+		if rootVar != "" && n.facts.token != "{{"+rootVar+"}}" {
+			continue
+		}
+		if tokenURL != "" && n.facts.tokenURL != tokenURL {
+			continue
+		}
+		auth, path = value(doc, n.auth), n.authPath
 	}
 	if !auth.Exists() {
 		return nil
@@ -75,20 +87,25 @@ func readZeroConfig(doc *collection.Document, nodes []node, rootAuth gjson.Resul
 	}
 	g := get("grant_type", "grantType")
 	zc.grantType = g
-	if g == "" {
+	describesAFetch := get("accessTokenUrl") != "" || get("authUrl") != ""
+	if g == "" && describesAFetch {
 		// Postman's form defaults to the authorization code grant.
 		g = "authorization_code"
 		zc.why["grant"] = " (it has no grant_type: Postman's default, authorization_code, was assumed)"
 	}
+	// A block with neither a grant nor a URL only sends a token: it says
+	// nothing about how to get one.
 	zc.grant = scriptGrant(g)
-	zc.sets["grant"] = true
+	zc.sets["grant"] = zc.grant != ""
 	if zc.grant == script.GrantRefreshToken {
 		zc.Notes = append(zc.Notes, "grant "+g+" needs a person to log in once; unattended runs use the refresh_token grant: set variable refresh_token to a refresh token obtained once")
 		if zc.why["grant"] == "" {
 			zc.why["grant"] = " (" + g + " renews with its refresh token)"
 		}
 	}
-	zc.edits = append(zc.edits, func(s *script.Settings) { s.Grant = zc.grant })
+	if zc.grant != "" {
+		zc.edits = append(zc.edits, func(s *script.Settings) { s.Grant = zc.grant })
+	}
 	zc.TokenURL = get("accessTokenUrl")
 	switch get("client_authentication", "clientAuth") {
 	case "header":

@@ -6,7 +6,8 @@
 // computed by postman-collection 5.3.1: `new Collection(json)` and `Item#getAuth()` (null ->
 // {"type":null}). `path` follows pmprep's JSON path convention (indexes in the item arrays from
 // the root); `names` are the names of the folders and the request. `params` maps each parameter
-// key of the effective auth type to its value as written (variables unresolved).
+// key of the effective auth type to its value as written (variables unresolved); `authorization`
+// lists the request's own enabled Authorization header values as written.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -33,6 +34,16 @@ function walk(list, prefix, names) {
     } else {
       const auth = it.getAuth();
       const line = { path, names: nm, type: auth ? auth.type : null };
+      // The request's own enabled Authorization header templates (variables
+      // unresolved), for the judge: a header that sends a managed variable
+      // is a managed request.
+      const authz = [];
+      if (it.request && it.request.headers) {
+        it.request.headers.each((h) => {
+          if (!h.disabled && String(h.key).toLowerCase() === 'authorization') authz.push(String(h.value));
+        });
+      }
+      if (authz.length) line.authorization = authz;
       if (auth) {
         const params = {};
         const ps = auth.parameters();

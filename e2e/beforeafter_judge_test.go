@@ -637,6 +637,9 @@ func classify(o *OracleAuth, b Record, opts judgeOpts) (class, why string, pendi
 		if v := varOf(o.Param("accessToken")); v != "" && in(opts.ManagedVars, v) {
 			return classManaged, "oauth2 accessToken {{" + v + "}}", false
 		}
+		if tok := o.Param("accessToken"); o.Param("accessTokenUrl") == "" && tok != "" && !strings.Contains(tok, "{{") {
+			return classManaged, "oauth2 block that only sends a pasted token", false
+		}
 		return classUntouched, "oauth2 of another token URL", false
 	case "", "noauth":
 		for _, h := range o.Authorization {
@@ -763,8 +766,15 @@ func judgeRuns(beforeFile string, oracle []OracleAuth, befores []recordedRun, af
 			j.Counts[v.Class]++
 			continue
 		case !okb:
-			v.Class = classUnpaired
-			v.Problems = append(v.Problems, "reached the server after inject only")
+			// A managed request whose stale token could not even be sent
+			// (say a pasted token with a line break: newman refuses the
+			// header) may now reach the server: with a fresh token only.
+			if class, why, _ := classify(o, Record{}, opts); class == classManaged && ra.validBearer() {
+				v.Class, v.Why = classManaged, why+"; before, newman could not send it"
+			} else {
+				v.Class = classUnpaired
+				v.Problems = append(v.Problems, "reached the server after inject only")
+			}
 			j.Requests = append(j.Requests, v)
 			j.Counts[v.Class]++
 			continue

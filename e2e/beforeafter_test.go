@@ -29,6 +29,12 @@ func judgeRunVars(t testing.TB, rs *Recorder, collFile, envFile string) map[stri
 	vars["token_url"] = rs.FaultToken
 	vars["client_id"] = rs.Creds.BasicClientID
 	vars["client_secret"] = rs.Creds.BasicClientSecret
+	// The fault token endpoint takes any grant: with these, a collection
+	// whose oauth2 block asks for the refresh_token or password grant can
+	// fetch its token too (the names are the script's defaults).
+	vars["refresh_token"] = "judge-refresh-token"
+	vars["username"] = "judge-user"
+	vars["password"] = "judge-password"
 	return vars
 }
 

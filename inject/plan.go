@@ -171,6 +171,9 @@ func (b *builder) classify(typ string, f facts) class {
 			}
 		}
 		if f.tokenURL == "" {
+			if f.token != "" && !strings.Contains(f.token, "{{") && len(b.tokens) > 0 {
+				return class{kind: managed, domain: 0} // it only sends a pasted (stale) token
+			}
 			return class{kind: other, why: "oauth2 without a token URL"}
 		}
 		return class{kind: other, why: "oauth2 for " + f.tokenURL}

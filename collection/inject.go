@@ -60,22 +60,59 @@ type ParamEdit struct {
 	Text  string
 }
 
-// ItemRef is what an edit needs of an Item, kept beyond the Walk visit.
+// ItemRef is what an edit needs of an Item, kept beyond the Walk visit:
+// its paths and where its auth holder, auth and request are (offsets, not
+// gjson.Results: a plan for 80,000 items holds many).
 type ItemRef struct {
-	Path       string
-	AuthHolder gjson.Result // see Item
-	Auth       gjson.Result
-	AuthPath   string
-	Request    gjson.Result // absent for folders
+	Path, AuthPath        string
+	holder, auth, request span32
+}
+
+// span32 is a value's [start, end) in the document body; start -1 when
+// the value is absent.
+type span32 struct{ start, end int32 }
+
+func spanOf(r gjson.Result) span32 {
+	if !r.Exists() {
+		return span32{-1, -1}
+	}
+	return span32{int32(r.Index), int32(r.Index + len(r.Raw))}
+}
+
+// NewItemRef names an item by its values in doc (see Item).
+func NewItemRef(path, authPath string, authHolder, auth, request gjson.Result) ItemRef {
+	return ItemRef{Path: path, AuthPath: authPath, holder: spanOf(authHolder), auth: spanOf(auth), request: spanOf(request)}
 }
 
 // Ref returns what an edit needs of it.
 func (it *Item) Ref() ItemRef {
-	r := ItemRef{Path: it.Path, AuthHolder: it.AuthHolder, Auth: it.Auth, AuthPath: it.AuthPath}
+	var req gjson.Result
 	if !it.Folder {
-		r.Request = it.Request
+		req = it.Request
 	}
-	return r
+	return NewItemRef(it.Path, it.AuthPath, it.AuthHolder, it.Auth, req)
+}
+
+// item is an ItemRef read back from the document it was taken from.
+type item struct {
+	Path, AuthPath            string
+	AuthHolder, Auth, Request gjson.Result
+}
+
+func (d *Document) resolve(r ItemRef) (item, bool) {
+	at := func(s span32) (gjson.Result, bool) {
+		if s.start < 0 {
+			return gjson.Result{}, true
+		}
+		v := d.ValueAt(int(s.start), int(s.end))
+		return v, v.Exists()
+	}
+	it := item{Path: r.Path, AuthPath: r.AuthPath}
+	var ok1, ok2, ok3 bool
+	it.AuthHolder, ok1 = at(r.holder)
+	it.Auth, ok2 = at(r.auth)
+	it.Request, ok3 = at(r.request)
+	return it, ok1 && ok2 && ok3 && (!it.AuthHolder.Exists() || it.AuthHolder.IsObject())
 }
 
 // ItemEdit is what happens to one folder or request.
@@ -414,15 +451,10 @@ func editItems(e *Editor, doc *Document, edits []ItemEdit, rep *InjectReport) er
 	// A block written at the same indentation is encoded once: thousands
 	// of blocks may be rewritten alike.
 	encoded := map[string]string{}
-	body := doc.body
-	within := func(v gjson.Result) bool {
-		return !v.Exists() || v.Index >= 0 && v.Index+len(v.Raw) <= len(body) && len(v.Raw) > 0 &&
-			body[v.Index] == v.Raw[0] && body[v.Index+len(v.Raw)-1] == v.Raw[len(v.Raw)-1]
-	}
 	for _, ed := range edits {
-		it := ed.Item
-		if !within(it.AuthHolder) || !within(it.Auth) || !within(it.Request) {
-			return fmt.Errorf("collection: internal error: the edit of %s was planned on another document", it.Path)
+		it, ok := doc.resolve(ed.Item)
+		if !ok {
+			return fmt.Errorf("collection: internal error: the edit of %s was planned on another document", ed.Item.Path)
 		}
 		switch {
 		case ed.RemoveAuth && it.Auth.Exists():
@@ -490,7 +522,7 @@ func mentionsAuthorization(raw string) bool {
 
 // removeAuthorizationHeaders drops enabled Authorization headers that send
 // a bearer token: the collection auth sends the fresh one.
-func removeAuthorizationHeaders(e *Editor, it ItemRef, drop func(string) bool, rep *InjectReport) {
+func removeAuthorizationHeaders(e *Editor, it item, drop func(string) bool, rep *InjectReport) {
 	headers, ok := e.doc.field(it.Request, "header")
 	if !ok || !mentionsAuthorization(headers.Raw) {
 		return

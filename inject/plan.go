@@ -50,7 +50,7 @@ type Plan struct {
 }
 
 // kind is what an auth (own or effective) does with tokens.
-type kind int
+type kind uint8
 
 const (
 	inherits kind = iota // no block of its own
@@ -59,11 +59,12 @@ const (
 	other                // sends other credentials, left alone
 )
 
-// class is an item's auth, own or effective.
+// class is an item's auth, own or effective. Small: Build keeps two per
+// item (before and after inject).
 type class struct {
 	kind   kind
-	domain int    // for managed
-	why    string // for other and none: what it sends, for the report
+	domain int16 // for managed
+	why    int32 // for other and none: what it sends, for the report (builder.whys)
 }
 
 // Build plans inject for doc.
@@ -98,6 +99,8 @@ type builder struct {
 	tokens []script.Settings
 	// urls[d] are the accessTokenUrl values whose oauth2 blocks belong to
 	// domain d (the settings' token URL and the block zero-config read).
+	whys  []string         // the report's reasons, by class.why
+	whyOf map[string]int32 // and back
 	urls  []map[string]bool
 	urls0 map[string]bool // the single domain's, while it is settled
 	p     *Plan
@@ -114,6 +117,19 @@ func (b *builder) domainOfVar(name string) int {
 		}
 	}
 	return -1
+}
+
+// intern returns the index of a report reason.
+func (b *builder) intern(s string) int32 {
+	if i, ok := b.whyOf[s]; ok {
+		return i
+	}
+	if b.whyOf == nil {
+		b.whyOf = map[string]int32{}
+	}
+	b.whys = append(b.whys, s)
+	b.whyOf[s] = int32(len(b.whys) - 1)
+	return b.whyOf[s]
 }
 
 // facts is what classify needs of an auth block: the token it sends (a
@@ -144,41 +160,41 @@ func (b *builder) classify(typ string, f facts) class {
 	case "", "inherit":
 		return class{kind: inherits}
 	case "noauth":
-		return class{kind: none, why: "noauth"}
+		return class{kind: none, why: b.intern("noauth")}
 	case "bearer":
 		if name, ok := soleVariable(f.token); ok {
 			if d := b.domainOfVar(name); d >= 0 {
-				return class{kind: managed, domain: d}
+				return class{kind: managed, domain: int16(d)}
 			}
-			return class{kind: other, why: "bearer {{" + name + "}}"}
+			return class{kind: other, why: b.intern("bearer {{" + name + "}}")}
 		}
 		if strings.Contains(f.token, "{{") {
-			return class{kind: other, why: "bearer built from variables"}
+			return class{kind: other, why: b.intern("bearer built from variables")}
 		}
 		if len(b.tokens) == 0 {
-			return class{kind: other, why: "bearer"}
+			return class{kind: other, why: b.intern("bearer")}
 		}
 		return class{kind: managed, domain: 0} // a pasted (stale) token, or none
 	case "oauth2":
 		if name, ok := soleVariable(f.token); ok {
 			if d := b.domainOfVar(name); d >= 0 {
-				return class{kind: managed, domain: d}
+				return class{kind: managed, domain: int16(d)}
 			}
 		}
 		for d := range b.tokens {
 			if b.urls[d][f.tokenURL] {
-				return class{kind: managed, domain: d}
+				return class{kind: managed, domain: int16(d)}
 			}
 		}
 		if f.tokenURL == "" {
 			if f.token != "" && !strings.Contains(f.token, "{{") && len(b.tokens) > 0 {
 				return class{kind: managed, domain: 0} // it only sends a pasted (stale) token
 			}
-			return class{kind: other, why: "oauth2 without a token URL"}
+			return class{kind: other, why: b.intern("oauth2 without a token URL")}
 		}
-		return class{kind: other, why: "oauth2 for " + f.tokenURL}
+		return class{kind: other, why: b.intern("oauth2 for " + f.tokenURL)}
 	}
-	return class{kind: other, why: typ}
+	return class{kind: other, why: b.intern(typ)}
 }
 
 // plan decides every edit and fills the report.
@@ -209,13 +225,13 @@ func (b *builder) plan() {
 		rootBefore = class{kind: managed} // the block zero-config read describes the token
 	}
 	if rootBefore.kind == inherits {
-		rootBefore = class{kind: none, why: "no auth"}
+		rootBefore = class{kind: none, why: b.intern("no auth")}
 	}
 	rootAfter := rootBefore
 	p.AuthType = collection.AuthType(b.rootAuth)
 	switch {
 	case rootBefore.kind == managed:
-		p.Edit.Auth = b.rewrite(b.rootAuth, rootBefore.domain, true)
+		p.Edit.Auth = b.rewrite(b.rootAuth, int(rootBefore.domain), true)
 		rootAfter = rootBefore
 		if p.Edit.Auth != nil && p.Edit.Auth.Block != nil {
 			p.AuthType = p.Edit.Auth.Block.Type
@@ -270,7 +286,7 @@ func (b *builder) plan() {
 			if pa.kind == managed && pa.domain == own.domain && n.holder.exists() {
 				ed.RemoveAuth = true
 				rep.Removed++
-			} else if a := b.rewrite(value(b.doc, n.auth), own.domain, false); a != nil {
+			} else if a := b.rewrite(value(b.doc, n.auth), int(own.domain), false); a != nil {
 				ed.Auth = a
 			}
 			after[i] = own
@@ -278,14 +294,14 @@ func (b *builder) plan() {
 			after[i] = own
 			if n.authType == "oauth2" {
 				if k := b.literalSecret(value(b.doc, n.auth)); k != "" {
-					rep.Warnings = append(rep.Warnings, n.authPath+".oauth2."+k+" holds a literal secret in a block pmprep leaves alone (another token URL): remove it with pmprep strip")
+					rep.LiteralSecrets = append(rep.LiteralSecrets, n.authPath+".oauth2."+k)
 				}
 			}
 		case pa.kind == managed && pb.kind == none && n.holder.exists() && (b.sendsOwnCredentials(n) != ""):
 			// It sent credentials of its own, and the new collection auth
 			// would override them: it keeps them, and no token.
 			ed.Auth = &collection.AuthEdit{Block: &collection.AuthBlock{Type: "noauth"}}
-			after[i] = class{kind: none, why: "noauth"}
+			after[i] = class{kind: none, why: b.intern("noauth")}
 			rep.Pinned = append(rep.Pinned, n.path+" ("+b.sendsOwnCredentials(n)+")")
 		default:
 			after[i] = pa
@@ -337,7 +353,7 @@ func (b *builder) plan() {
 			// fetches that token for it (it looks at the request's text).
 			rep.Domains[b.headerDomain(n)].Requests++
 		default:
-			why := a.why
+			why := b.whys[a.why]
 			if a.kind == none && len(n.authorizationHeaders(b.doc)) > 0 {
 				why += ", its own Authorization header"
 			}
@@ -362,7 +378,7 @@ func (b *builder) plan() {
 	// path; folders that share one but differ fetch the union.
 	domainsOf := func(c class) []int {
 		if c.kind == managed {
-			return []int{c.domain}
+			return []int{int(c.domain)}
 		}
 		return nil
 	}

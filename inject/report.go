@@ -28,6 +28,9 @@ type Report struct {
 	TokenScripts []string
 	// ZeroConfig is the oauth2 block settings were read from, or nil.
 	ZeroConfig *ZeroConfig
+	// LiteralSecrets are the JSON paths of literal secrets in oauth2 blocks
+	// inject leaves alone (another token URL): for pmprep strip.
+	LiteralSecrets []string
 	// Notes are the settings inject assumed, each with its reason.
 	Notes []string
 	// Warnings are things the user should act on.

@@ -175,7 +175,7 @@ func (n *node) authorizationHeaders(doc *collection.Document) []string {
 
 // ref is what collection.PlanInject needs to edit the item.
 func (n *node) ref(doc *collection.Document) collection.ItemRef {
-	return collection.ItemRef{Path: n.path, AuthHolder: value(doc, n.holder), Auth: value(doc, n.member), AuthPath: n.authPath, Request: value(doc, n.request)}
+	return collection.NewItemRef(n.path, n.authPath, value(doc, n.holder), value(doc, n.member), value(doc, n.request))
 }
 
 // userLines is a script's text without pmprep's own block.

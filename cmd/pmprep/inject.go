@@ -310,6 +310,7 @@ func printInjectSummary(w io.Writer, a injectArgs, p *injectpkg.Plan, r script.R
 	listSome(w, "kept their own credentials (noauth added so the collection auth does not override them)", s.Pinned)
 	listSome(w, "warning: folders of this name send different tokens, so their requests fetch each (rename one to tell them apart)", s.AmbiguousFolders)
 	listSome(w, "note: a script here already fetches tokens (pmprep now does; remove it when you are ready)", s.TokenScripts)
+	listSome(w, "warning: literal secrets in oauth2 blocks pmprep leaves alone (another token URL); remove them with pmprep strip", s.LiteralSecrets)
 	if zc := s.ZeroConfig; zc != nil {
 		fmt.Fprintf(w, "  settings read from the oauth2 block at %s\n", zc.Path)
 		for _, n := range zc.Notes {

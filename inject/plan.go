@@ -142,14 +142,20 @@ func readFacts(auth gjson.Result, typ string) facts {
 	if typ != "bearer" && typ != "oauth2" {
 		return f
 	}
+	want := 1 // parameters still to find: stop reading once they are
+	if typ == "oauth2" {
+		want = 2
+	}
 	collection.EachAuthParam(auth, typ, func(k, raw string) bool {
 		switch {
 		case typ == "bearer" && k == "token", typ == "oauth2" && k == "accessToken":
 			f.token, _ = collection.StringValue(raw)
+			want--
 		case typ == "oauth2" && k == "accessTokenUrl":
 			f.tokenURL, _ = collection.StringValue(raw)
+			want--
 		}
-		return true
+		return want > 0
 	})
 	return f
 }
@@ -348,7 +354,7 @@ func (b *builder) plan() {
 		case a.kind == managed:
 			rep.Domains[a.domain].Requests++
 			rep.Domains[a.domain].Newly = append(rep.Domains[a.domain].Newly, n.path)
-		case b.headerDomain(n) >= 0:
+		case a.kind == none && b.headerDomain(n) >= 0:
 			// It sends a managed variable in its own header: the script
 			// fetches that token for it (it looks at the request's text).
 			rep.Domains[b.headerDomain(n)].Requests++

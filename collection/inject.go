@@ -30,6 +30,10 @@ type InjectPlan struct {
 	// Variables are declared in the collection "variable" list when no
 	// variable of that key exists (an empty declared one gets the value).
 	Variables []Variable
+	// DropEmpty lists variable keys whose empty declarations are removed
+	// (an empty collection variable hides a global of the same name):
+	// those an older pmprep declared.
+	DropEmpty []string
 
 	// Items edits folders and requests, each named by its ItemRef (taken
 	// during a Walk of the same Document). Items not listed are left alone.
@@ -153,6 +157,7 @@ type InjectReport struct {
 	ScriptAction   string   // "added", "replaced", "moved" or "unchanged"
 	AuthAction     string   // "added", "replaced (was apikey)", "edited", "unchanged"
 	DeclaredVars   []string // variable keys added
+	DroppedVars    []string // empty variable declarations removed
 	RemovedAuth    []string // paths of auth blocks removed so they inherit
 	EditedAuth     []string // paths of auth blocks rewritten or edited in place
 	RemovedHeaders []string // paths of Authorization headers removed
@@ -196,6 +201,7 @@ func PlanInject(doc *Document, plan InjectPlan) (*Editor, *InjectReport, error) 
 	}
 	rep.ScriptAction = injectEvents(e, root, top["event"], plan)
 	rep.DeclaredVars = declareVariables(e, root, top["variable"], plan.Variables)
+	rep.DroppedVars = dropEmptyVariables(e, top["variable"], plan.DropEmpty, plan.Variables)
 	rep.Changed = e.Changed()
 	return e, rep, nil
 }
@@ -402,6 +408,36 @@ func editAuth(e *Editor, doc *Document, holder, auth gjson.Result, key string, e
 		return "added"
 	}
 	return "replaced (was " + old + ")"
+}
+
+// dropEmptyVariables removes the declarations of keys (not those being
+// declared with a value) whose value is empty.
+func dropEmptyVariables(e *Editor, vars gjson.Result, keys []string, keep []Variable) []string {
+	if !vars.IsArray() || len(keys) == 0 {
+		return nil
+	}
+	drop := map[string]bool{}
+	for _, k := range keys {
+		drop[k] = true
+	}
+	for _, v := range keep {
+		if v.Value != "" {
+			delete(drop, v.Key)
+		}
+	}
+	var names []string
+	i := -1
+	vars.ForEach(func(_, v gjson.Result) bool {
+		i++
+		k, _ := Field(v, "key")
+		val, hasValue := Field(v, "value")
+		if v.IsObject() && drop[k.String()] && (!hasValue || val.Type == gjson.String && val.Str == "" || val.Type == gjson.Null) {
+			e.Delete(vars, i)
+			names = append(names, k.String())
+		}
+		return true
+	})
+	return names
 }
 
 func declareVariables(e *Editor, root, vars gjson.Result, want []Variable) []string {

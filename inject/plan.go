@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/pmprep/pmprep/collection"
+	"github.com/pmprep/pmprep/config"
 	"github.com/pmprep/pmprep/script"
 	"github.com/tidwall/gjson"
 	"github.com/tidwall/sjson"
@@ -435,6 +436,15 @@ func (b *builder) plan() {
 	// would hide the user's global of the same name).
 	for _, v := range b.zc.declared(b.tokens) {
 		p.Edit.Variables = append(p.Edit.Variables, v)
+	}
+	if b.prev != nil {
+		// An older pmprep declared the inputs empty: remove those, they
+		// hide globals.
+		for _, t := range b.tokens {
+			for _, in := range config.Inputs(t) {
+				p.Edit.DropEmpty = append(p.Edit.DropEmpty, in.Name)
+			}
+		}
 	}
 }
 

@@ -424,3 +424,19 @@ func TestUserinfoWithVariables(t *testing.T) {
 		t.Errorf("effective auth (-want +got):\n%s", diff)
 	}
 }
+
+// Re-running on an older pmprep's output removes the empty variables it
+// declared (they hide globals), and only those.
+func TestRerunDropsOldEmptyDeclarations(t *testing.T) {
+	r, err := script.Render(script.Script{Tokens: []script.Settings{script.Defaults()}, Inherit: []int{0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec, _ := json.Marshal(r.PreRequest)
+	_, out := run(t, `"event": [{"listen": "prerequest", "script": {"exec": `+string(exec)+`}}], "item": [],
+		"variable": [{"key": "base_url", "value": ""}, {"key": "token_url", "value": ""}, {"key": "client_id", "value": "kept-id"}, {"key": "client_secret", "value": ""}]`, Options{})
+	got := get(t, out, "variable.#.key").String()
+	if got != `["base_url","client_id"]` {
+		t.Errorf("variables = %s", got)
+	}
+}

@@ -282,6 +282,9 @@ func printInjectSummary(w io.Writer, a injectArgs, p *injectpkg.Plan, r script.R
 	if len(rep.DeclaredVars) > 0 {
 		fmt.Fprintf(w, "  variables declared: %s\n", strings.Join(rep.DeclaredVars, ", "))
 	}
+	if len(rep.DroppedVars) > 0 {
+		fmt.Fprintf(w, "  empty variables removed (an older pmprep declared them; they hid globals): %s\n", strings.Join(rep.DroppedVars, ", "))
+	}
 	s := p.Report
 	for _, d := range s.Domains {
 		name := ""

@@ -339,8 +339,12 @@ func sameLines(elems []gjson.Result, lines []string) bool {
 	return true
 }
 
-// authFragment encodes an auth block in the file's version's form.
+// authFragment encodes an auth block in the file's version's form
+// (noauth has no parameters).
 func authFragment(kind Kind, b AuthBlock) Object {
+	if b.Type == "noauth" {
+		return Object{{"type", String("noauth")}}
+	}
 	var p Fragment
 	if kind == KindCollection20 {
 		o := Object{}
@@ -392,9 +396,6 @@ func editAuth(e *Editor, doc *Document, holder, auth gjson.Result, key string, e
 		return "unchanged"
 	}
 	f := authFragment(doc.Kind, *ed.Block)
-	if ed.Block.Type == "noauth" {
-		f = Object{{"type", String("noauth")}}
-	}
 	if !auth.Exists() {
 		e.AppendMember(holder, key, f)
 		return "added"
@@ -498,9 +499,6 @@ func editItems(e *Editor, doc *Document, edits []ItemEdit, rep *InjectReport) er
 			rep.RemovedAuth = append(rep.RemovedAuth, it.AuthPath)
 		case ed.Auth != nil && ed.Auth.Block != nil && it.Auth.Exists():
 			f := authFragment(doc.Kind, *ed.Auth.Block)
-			if ed.Auth.Block.Type == "noauth" {
-				f = Object{{"type", String("noauth")}}
-			}
 			where := e.lineIndent(it.Auth.Index)
 			if oneLineContainer(it.Auth.Raw) {
 				where += "\x00"

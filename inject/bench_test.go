@@ -9,14 +9,20 @@ import (
 	"github.com/pmprep/pmprep/script"
 )
 
-// BenchmarkBuild plans inject on the generated 40,000-request collection
-// of make bench (skipped when it has not been generated).
-func BenchmarkBuild(b *testing.B) {
+// benchCollection is make bench's generated 40,000-request collection
+// (skipped when it has not been generated).
+func benchCollection(b *testing.B) []byte {
 	data, err := os.ReadFile("../build/bench/collection-40000.json")
 	if err != nil {
 		b.Skip("run make bench first: ", err)
 	}
 	b.SetBytes(int64(len(data)))
+	return data
+}
+
+// BenchmarkBuild parses and plans.
+func BenchmarkBuild(b *testing.B) {
+	data := benchCollection(b)
 	for b.Loop() {
 		doc, err := collection.Parse("bench.json", data)
 		if err != nil {
@@ -31,11 +37,7 @@ func BenchmarkBuild(b *testing.B) {
 // BenchmarkInject is the whole edit: parse, plan, render, splice (written to
 // io.Discard).
 func BenchmarkInject(b *testing.B) {
-	data, err := os.ReadFile("../build/bench/collection-40000.json")
-	if err != nil {
-		b.Skip("run make bench first: ", err)
-	}
-	b.SetBytes(int64(len(data)))
+	data := benchCollection(b)
 	for b.Loop() {
 		doc, err := collection.Parse("bench.json", data)
 		if err != nil {
@@ -45,17 +47,24 @@ func BenchmarkInject(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		r, err := script.Render(p.Script)
-		if err != nil {
-			b.Fatal(err)
-		}
-		p.Edit.PreRequest, p.Edit.Test, p.Edit.IsBegin, p.Edit.IsEnd = r.PreRequest, r.Test, script.IsBegin, script.IsEnd
-		e, _, err := collection.PlanInject(doc, p.Edit)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := e.WriteTo(io.Discard); err != nil {
+		if _, err := apply(doc, p); err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+// apply renders p's scripts and streams the edited collection to io.Discard,
+// returning the editor's report.
+func apply(doc *collection.Document, p *Plan) (*collection.InjectReport, error) {
+	r, err := script.Render(p.Script)
+	if err != nil {
+		return nil, err
+	}
+	p.Edit.PreRequest, p.Edit.Test, p.Edit.IsBegin, p.Edit.IsEnd = r.PreRequest, r.Test, script.IsBegin, script.IsEnd
+	e, rep, err := collection.PlanInject(doc, p.Edit)
+	if err != nil {
+		return nil, err
+	}
+	_, err = e.WriteTo(io.Discard)
+	return rep, err
 }

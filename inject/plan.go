@@ -260,11 +260,11 @@ func (b *builder) plan() {
 		rep.Notes = append(rep.Notes, "the collection auth stays unset: the collection's own pre-request script sets the Authorization header, and a collection auth would override it")
 	}
 
-	// Items, parents first: before and after effective auth.
+	// Items, parents first: the effective auth before and after inject. An
+	// item whose own credentials (headers, userinfo, a script) the new
+	// collection auth would override gets noauth instead.
 	before := make([]class, len(b.nodes))
 	after := make([]class, len(b.nodes))
-	// pinned[i]: the item's own credentials (headers, userinfo, a script)
-	// would be overridden by the new collection auth, so it gets noauth.
 	for i := range b.nodes {
 		n := &b.nodes[i]
 		pb, pa := rootBefore, rootAfter

@@ -117,6 +117,11 @@ func (b *builder) inferTokenVar(s script.Settings) (name, why string) {
 	if b.zc != nil && b.zc.tokenVar != "" {
 		return b.zc.tokenVar, "the oauth2 block at " + b.zc.Path + " sends it"
 	}
+	if t := collection.AuthType(b.rootAuth); t == "bearer" || t == "oauth2" {
+		// The collection auth is the token, with no variable of its own:
+		// requests that send variables send others.
+		return "", ""
+	}
 	// Count, per variable, the requests whose effective auth sends it: a
 	// bearer of it, or an oauth2 block of it with no token URL or ours (the
 	// own block, else the nearest folder's).

@@ -15,8 +15,9 @@ type RequestAuth struct {
 
 // EffectiveAuth returns the effective auth of every request: its own
 // block, else the nearest folder's, else the collection's; a missing block,
-// null or type "inherit" inherits, noauth stops (postman-collection's
-// Item#getAuth).
+// or null inherits; noauth stops (postman-collection's Item#getAuth). A
+// block of type "inherit" is a type of its own there, which postman-runtime
+// does not know: it sends nothing, and inherits nothing.
 func EffectiveAuth(doc *collection.Document) ([]RequestAuth, error) {
 	nodes, err := readTree(doc)
 	if err != nil {
@@ -29,7 +30,7 @@ func EffectiveAuth(doc *collection.Document) ([]RequestAuth, error) {
 		from string
 	}
 	top := applied{}
-	if t := collection.AuthType(root); t != "" && t != "inherit" {
+	if t := collection.AuthType(root); t != "" {
 		top = applied{root, t, "auth"}
 	}
 	eff := make([]applied, len(nodes))

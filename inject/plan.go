@@ -64,6 +64,7 @@ const (
 // item (before and after inject).
 type class struct {
 	kind   kind
+	odd    bool  // an oauth2 block that sends its token otherwise than "Authorization: Bearer"
 	domain int16 // for managed
 	why    int32 // for other and none: what it sends, for the report (builder.whys)
 }
@@ -79,7 +80,7 @@ func Build(doc *collection.Document, opts Options) (*Plan, error) {
 	}
 	b := &builder{doc: doc, opts: opts, nodes: nodes}
 	b.rootAuth, _ = collection.Field(doc.Root(), "auth")
-	if t := collection.AuthType(b.rootAuth); t == "" || t == "inherit" {
+	if collection.AuthType(b.rootAuth) == "" {
 		b.rootAuth = gjson.Result{}
 	}
 	if err := b.domains(); err != nil {
@@ -134,8 +135,13 @@ func (b *builder) intern(s string) int32 {
 }
 
 // facts is what classify needs of an auth block: the token it sends (a
-// bearer token, an oauth2 accessToken) and an oauth2 block's token URL.
-type facts struct{ token, tokenURL string }
+// bearer token, an oauth2 accessToken), an oauth2 block's token URL, and
+// whether it sends the token otherwise than as "Authorization: Bearer"
+// (addTokenTo queryParams, another headerPrefix or tokenType).
+type facts struct {
+	token, tokenURL string
+	odd             bool
+}
 
 // readFacts reads them in one pass over the block's parameters.
 func readFacts(auth gjson.Result, typ string) facts {
@@ -145,17 +151,25 @@ func readFacts(auth gjson.Result, typ string) facts {
 	}
 	want := 1 // parameters still to find: stop reading once they are
 	if typ == "oauth2" {
-		want = 2
+		want = 5
 	}
 	collection.EachAuthParam(auth, typ, func(k, raw string) bool {
+		v, _ := collection.StringValue(raw)
 		switch {
 		case typ == "bearer" && k == "token", typ == "oauth2" && k == "accessToken":
-			f.token, _ = collection.StringValue(raw)
-			want--
+			f.token = v
 		case typ == "oauth2" && k == "accessTokenUrl":
-			f.tokenURL, _ = collection.StringValue(raw)
-			want--
+			f.tokenURL = v
+		case typ == "oauth2" && k == "addTokenTo":
+			f.odd = f.odd || v != "" && v != "header"
+		case typ == "oauth2" && k == "headerPrefix":
+			f.odd = f.odd || v != "" && v != "Bearer"
+		case typ == "oauth2" && k == "tokenType":
+			f.odd = f.odd || v != "" && !strings.EqualFold(v, "bearer")
+		default:
+			return true
 		}
+		want--
 		return want > 0
 	})
 	return f
@@ -163,9 +177,18 @@ func readFacts(auth gjson.Result, typ string) facts {
 
 // classify says what an auth block of type typ with facts f sends.
 func (b *builder) classify(typ string, f facts) class {
+	c := b.classifyKind(typ, f)
+	c.odd = f.odd
+	return c
+}
+
+func (b *builder) classifyKind(typ string, f facts) class {
 	switch typ {
-	case "", "inherit":
+	case "":
 		return class{kind: inherits}
+	case "inherit":
+		// Not a type postman-runtime knows: the request sends no auth.
+		return class{kind: none, why: b.intern("auth type inherit, which sends nothing")}
 	case "noauth":
 		return class{kind: none, why: b.intern("noauth")}
 	case "bearer":
@@ -229,7 +252,7 @@ func (b *builder) plan() {
 	rootType := collection.AuthType(b.rootAuth)
 	rootBefore := b.classify(rootType, readFacts(b.rootAuth, rootType))
 	if b.zc != nil && b.zc.Path == "auth" {
-		rootBefore = class{kind: managed} // the block zero-config read describes the token
+		rootBefore = class{kind: managed, odd: readFacts(b.rootAuth, rootType).odd} // the block zero-config read describes the token
 	}
 	if rootBefore.kind == inherits {
 		rootBefore = class{kind: none, why: b.intern("no auth")}
@@ -280,7 +303,7 @@ func (b *builder) plan() {
 		n.setsAuthorization = scriptSets
 		own := b.classify(n.authType, n.facts)
 		if b.zc != nil && b.zc.Path == n.authPath && n.authType != "" {
-			own = class{kind: managed} // the block zero-config read describes the token
+			own = class{kind: managed, odd: n.facts.odd} // the block zero-config read describes the token
 		}
 		if own.kind == inherits {
 			before[i] = pb
@@ -290,7 +313,10 @@ func (b *builder) plan() {
 		ed := collection.ItemEdit{}
 		switch {
 		case own.kind == managed:
-			if pa.kind == managed && pa.domain == own.domain && n.holder.exists() {
+			// Removed only where the inherited block sends the token the same
+			// way (an oauth2 block may send it as a query parameter, or with
+			// another prefix): otherwise it stays and sends the fresh token.
+			if pa.kind == managed && pa.domain == own.domain && !pa.odd && !own.odd && n.holder.exists() {
 				ed.RemoveAuth = true
 				rep.Removed++
 			} else if a := b.rewrite(value(b.doc, n.auth), int(own.domain), false); a != nil {
@@ -357,8 +383,9 @@ func (b *builder) plan() {
 			rep.Domains[a.domain].Newly = append(rep.Domains[a.domain].Newly, n.path)
 		case a.kind == none && b.headerDomain(n) >= 0:
 			// It sends a managed variable in its own header: the script
-			// fetches that token for it (it looks at the request's text).
+			// fetches that token for it (it looks at what the request sends).
 			rep.Domains[b.headerDomain(n)].Requests++
+			p.Script.Scan = true
 		default:
 			why := b.whys[a.why]
 			if a.kind == none && len(n.authorizationHeaders(b.doc)) > 0 {

@@ -164,6 +164,9 @@ func TestOwnCredentialsArePinned(t *testing.T) {
 	if d := p.Report.Domains[0]; d.Requests != 2 || len(d.Newly) != 1 {
 		t.Errorf("domain report = %+v", d)
 	}
+	if !p.Script.Scan {
+		t.Errorf("a request sends the managed variable in its own header, but the script does not look there")
+	}
 }
 
 // Under an auth that sent the token before, a stale bearer header was
@@ -377,15 +380,16 @@ func TestTokenRequestParamsCredentialMovesOut(t *testing.T) {
 	}
 }
 
-// An item whose auth is null or "inherit" inherits; when it must keep its
-// own credentials, that member is replaced, never duplicated.
+// An item whose auth is null inherits; when it must keep its own
+// credentials, that member is replaced, never duplicated. An auth of type
+// "inherit" is no type postman-runtime knows: it sends nothing, and stays.
 func TestPinReplacesANullAuth(t *testing.T) {
 	_, out := run(t, `"item": [{"name": "A", "request": {"auth": null, "header": [{"key": "Authorization", "value": "Basic dXNlcjpwYXNz"}], "url": "https://api.test/a"}},
 		{"name": "B", "request": {"auth": {"type": "inherit"}, "url": "http://u:p@api.test/b"}}]`, withTokenURL("http://127.0.0.1:9/t"))
 	if strings.Count(out, `"auth"`) != 3 {
 		t.Errorf("auth members: %s", out)
 	}
-	want := map[string]string{"item[0]": "noauth", "item[1]": "noauth"}
+	want := map[string]string{"item[0]": "noauth", "item[1]": "inherit"}
 	if diff := cmp.Diff(want, effective(t, out)); diff != "" {
 		t.Errorf("effective auth (-want +got):\n%s", diff)
 	}
@@ -432,5 +436,32 @@ func TestRerunDropsOldEmptyDeclarations(t *testing.T) {
 	got := get(t, out, "variable.#.key").String()
 	if got != `["base_url","client_id"]` {
 		t.Errorf("variables = %s", got)
+	}
+}
+
+// An oauth2 block that sends its token as a query parameter or with
+// another prefix stays (and sends the fresh token): removing it would
+// change where and how the token goes.
+func TestOddOAuth2BlocksStay(t *testing.T) {
+	_, out := run(t, `"auth": {"type": "bearer", "bearer": [{"key": "token", "value": "{{access_token}}"}]}, "item": [
+		{"name": "Q", "request": {"auth": {"type": "oauth2", "oauth2": [{"key": "accessToken", "value": "{{access_token}}"}, {"key": "addTokenTo", "value": "queryParams"}]}, "url": "https://api.test/q"}},
+		{"name": "J", "request": {"auth": {"type": "oauth2", "oauth2": [{"key": "accessToken", "value": "{{access_token}}"}, {"key": "headerPrefix", "value": "JWT"}]}, "url": "https://api.test/j"}},
+		{"name": "B", "request": {"auth": {"type": "oauth2", "oauth2": [{"key": "accessToken", "value": "{{access_token}}"}, {"key": "addTokenTo", "value": "header"}]}, "url": "https://api.test/b"}}]`, withTokenURL("http://127.0.0.1:9/t"))
+	want := map[string]string{"item[0]": "oauth2 {{access_token}}", "item[1]": "oauth2 {{access_token}}", "item[2]": "bearer {{access_token}}"}
+	if diff := cmp.Diff(want, effective(t, out)); diff != "" {
+		t.Errorf("effective auth (-want +got):\n%s", diff)
+	}
+}
+
+// The collection auth is the token even when it names no variable (a
+// pasted token): a request that sends another variable keeps it.
+func TestNoGuessBesideACollectionToken(t *testing.T) {
+	p, out := run(t, `"auth": {"type": "oauth2", "oauth2": [{"key": "accessToken", "value": "pasted-literal-token"}, {"key": "accessTokenUrl", "value": "https://auth.test/token"}]},
+		"item": [{"name": "D", "request": {"auth": {"type": "bearer", "bearer": [{"key": "token", "value": "{{app_token}}"}]}, "url": "https://api.test/d"}}]`, Options{})
+	if v := p.Script.Tokens[0].Vars.AccessToken; v != "pmprep_access_token" {
+		t.Errorf("managed variable %q", v)
+	}
+	if got := effective(t, out)["item[0]"]; got != "bearer {{app_token}}" {
+		t.Errorf("item[0] sends %q", got)
 	}
 }

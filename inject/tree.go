@@ -19,7 +19,7 @@ type node struct {
 
 	auth     span   // own auth value; absent when the item inherits
 	member   span   // the auth member's value as written (maybe null, or type inherit)
-	authType string // "" when the item inherits (no block, null, "inherit")
+	authType string // "" when the item inherits (no block, or null)
 	facts    facts  // of its own bearer or oauth2 block
 	authPath string
 	holder   span // the object that holds its auth (see collection.Item.AuthHolder)
@@ -58,7 +58,7 @@ func readTree(doc *collection.Document) ([]node, error) {
 			}
 		}
 		n.holder, n.member = spanOf(it.AuthHolder), spanOf(it.Auth)
-		if t := collection.AuthType(it.Auth); t != "" && t != "inherit" {
+		if t := collection.AuthType(it.Auth); t != "" {
 			n.auth, n.authType = n.member, t
 			n.facts = readFacts(it.Auth, t)
 		}

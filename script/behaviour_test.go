@@ -424,16 +424,18 @@ func TestBehaviourOwnAuth(t *testing.T) {
 			t.Errorf("request with %s auth: %+v", auth, st)
 		}
 	}
-	// Own bearer/oauth2 auth of another variable: not the managed token.
-	for _, auth := range []string{"bearer", "oauth2"} {
+	// Own bearer/oauth2 auth of another variable, and an explicit type
+	// "inherit" (no type postman-runtime knows: it sends nothing): no token.
+	for _, auth := range []string{"bearer", "oauth2", "inherit"} {
 		res := play(t, Defaults(), ccEnv(), fakeStep{Auth: auth})
 		if st := res.Steps[0]; len(st.Sent) != 0 || st.Token != nil || len(st.Failed) != 0 {
 			t.Errorf("request with its own %s auth: %+v", auth, st)
 		}
 	}
-	// Own auth that references the managed variable, and inherit: the token.
+	// Own auth that references the managed variable, and no auth of its own
+	// (it inherits): the token.
 	ref := map[string]any{"auth": map[string]any{"type": "bearer", "bearer": []any{map[string]any{"key": "token", "value": "{{pmprep_access_token}}"}}}}
-	for _, step := range []fakeStep{{Auth: "bearer", Request: ref}, {Auth: "inherit"}} {
+	for _, step := range []fakeStep{{Auth: "bearer", Request: ref}, {}} {
 		step.Responses = []fakeResponse{tokenResponse("AT-0123456789ab", 60)}
 		res := play(t, Defaults(), ccEnv(), step)
 		wantToken(t, res.Steps[0], 0, "AT-0123456789ab")

@@ -44,6 +44,13 @@ func twoEnv() map[string]string {
 	}
 }
 
+// headerOf is a request that sends v in a header of its own (not its
+// auth): it inherits its auth and needs v's token too.
+func headerOf(v string) map[string]any {
+	return map[string]any{"header": []any{map[string]any{"key": "X-Other-Token", "value": "{{" + v + "}}"}},
+		"url": map[string]any{"raw": "https://api.example.com/x"}}
+}
+
 func bearerOf(v string) map[string]any {
 	return map[string]any{"auth": map[string]any{"type": "bearer", "bearer": []any{map[string]any{"key": "token", "value": "{{" + v + "}}"}}},
 		"url": map[string]any{"raw": "https://api.example.com/x"}}
@@ -72,9 +79,9 @@ func TestDomainsPerRequest(t *testing.T) {
 		// 7: own noauth, ?access_token={{AppAccessToken}}.
 		fakeStep{T: 7, Auth: "noauth", Request: query},
 		// 8: under Users, referencing the app token too: both.
-		fakeStep{T: 8, Location: []string{"c", "Users", "r"}, Request: bearerOf("AppAccessToken")},
+		fakeStep{T: 8, Location: []string{"c", "Users", "r"}, Request: headerOf("AppAccessToken")},
 		// 9: a new environment: both fetched in one run.
-		fakeStep{T: 9, Location: []string{"c", "Users", "r"}, Request: bearerOf("AppAccessToken"), SetEnv: map[string]string{"client_id": "app2", "user_client_id": "uc2"},
+		fakeStep{T: 9, Location: []string{"c", "Users", "r"}, Request: headerOf("AppAccessToken"), SetEnv: map[string]string{"client_id": "app2", "user_client_id": "uc2"},
 			Responses: []fakeResponse{userTok("2"), appTok("2")}}, // the folder's domain first
 	)
 	wantSent(t, res, 1, 1, 0, 0, 0, 0, 0, 0, 0, 2)
@@ -132,7 +139,7 @@ func TestDomainsFailuresNameTheDomain(t *testing.T) {
 	env := twoEnv()
 	delete(env, "user_client_id")
 	res := playScript(t, twoDomains(), env, world{},
-		fakeStep{Location: []string{"c", "Users", "r"}, Request: bearerOf("AppAccessToken"), Responses: []fakeResponse{tokenResponse("AT-app-0123456789", 60)}})
+		fakeStep{Location: []string{"c", "Users", "r"}, Request: headerOf("AppAccessToken"), Responses: []fakeResponse{tokenResponse("AT-app-0123456789", 60)}})
 	st := res.Steps[0]
 	want := `pmprep: cannot request an access token (grant password, token "user"): variable "user_client_id" is not set (is an environment selected?)`
 	if len(st.Failed) != 1 || st.Failed[0].Message != want || !st.Skipped {

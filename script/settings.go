@@ -87,6 +87,11 @@ type Script struct {
 	// Retry401 adds a collection test script that re-sends a request once
 	// after a 401, with fresh tokens of the domains it used.
 	Retry401 bool
+	// Scan makes the script look at everything a request sends by itself
+	// (enabled headers, URL, body), not only its own auth, for managed
+	// variables: inject sets it when some request sends one there, and
+	// always with several tokens. Without it the script is smaller.
+	Scan bool
 }
 
 // FolderRule is one folder, by the names of the folders from the

@@ -22,6 +22,7 @@ type wire struct {
 	Inherit  []int       `json:"inherit"`
 	Folders  []wireRule  `json:"folders"`
 	Retry401 bool        `json:"retry_401"`
+	Scan     bool        `json:"scan,omitempty"`
 }
 
 type wireToken struct {
@@ -81,7 +82,7 @@ func toWire(s Script) wire {
 	for _, f := range s.Folders {
 		folders = append(folders, wireRule{Path: append(make([]string, 0, len(f.Path)), f.Path...), Tokens: ints(f.Tokens)})
 	}
-	return wire{Format: wireFormat, Tokens: tokens, Inherit: ints(s.Inherit), Folders: folders, Retry401: s.Retry401}
+	return wire{Format: wireFormat, Tokens: tokens, Inherit: ints(s.Inherit), Folders: folders, Retry401: s.Retry401, Scan: s.Scan}
 }
 
 func (s Settings) toWire() wireToken {
@@ -134,6 +135,7 @@ func (w wire) script() Script {
 		s.Folders = append(s.Folders, FolderRule{Path: orNil(f.Path), Tokens: orNil(f.Tokens)})
 	}
 	s.Retry401 = w.Retry401
+	s.Scan = w.Scan
 	return s
 }
 

@@ -16,6 +16,28 @@
 // A response is {code, json, headers?} | {code, text, type, headers?} | {err: "ECONNREFUSED"}.
 // Output (stdout, JSON): {steps: [{sent, failed, passed, skipped, token, local, logs, next}], collection, env}
 "use strict";
+// list is a postman-collection PropertyList as scripts use it.
+function list(items) {
+  items = items || [];
+  return { each: (fn) => items.forEach(fn), all: () => items.slice() };
+}
+
+// fakeRequest is pm.request in a pre-request script, built from the JSON
+// a step gives (what pm.request.toJSON() answers).
+function fakeRequest(json) {
+  const url = typeof json.url === "string" ? { raw: json.url } : (json.url || { raw: "" });
+  const body = json.body ? Object.assign({}, json.body) : undefined;
+  if (body && (body.mode === "urlencoded" || body.mode === "formdata")) body[body.mode] = list(body[body.mode]);
+  return {
+    auth: undefined,
+    url: { toString: () => url.raw || "", variables: list(url.variable) },
+    // (String(pm.request.url) calls toString, as on a postman-collection Url.)
+    headers: list(typeof json.header === "string" ? [] : json.header),
+    body: body,
+    toJSON: () => JSON.parse(JSON.stringify(json)),
+  };
+}
+
 const vm = require("vm");
 
 let input = "";
@@ -84,7 +106,7 @@ function run(sc) {
         unset: (k) => { delete local[k]; },
         replaceIn: replaceIn,
       },
-      request: { auth: undefined, toJSON: () => JSON.parse(JSON.stringify(step.request || { url: "https://api.example.com/x", method: "GET" })) },
+      request: fakeRequest(step.request || { url: "https://api.example.com/x", method: "GET" }),
       response: undefined,
       execution: {
         location: step.location || ["collection", info.requestName],
@@ -142,7 +164,13 @@ function run(sc) {
     };
 
     if (pre) {
-      pm.request.auth = step.auth ? { type: step.auth } : undefined;
+      pm.request.auth = undefined;
+      if (step.auth) {
+        // The request's own auth as the sandbox shows it: its type and, when
+        // step.request carries the block, its parameters.
+        const block = step.request && step.request.auth && step.request.auth.type === step.auth ? step.request.auth : { type: step.auth };
+        pm.request.auth = Object.assign({ toJSON: () => block }, { type: step.auth });
+      }
       try { pre.runInContext(ctx); } catch (e) { rec.uncaught.push(String(e && e.stack)); }
       drain();
     }

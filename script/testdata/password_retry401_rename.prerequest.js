@@ -14,15 +14,14 @@
   }
   if (pm.variables.get(USED)) { pm.variables.set(USED, ""); }
   var need = [], own = pm.request.auth;
-  if (!own || !own.type || own.type === "inherit") {
+  if (!own || !own.type) {
     need = S.inherit;
   }
   if (need.length < T.length) {
-    var def = "";
-    try { def = JSON.stringify(pm.request.toJSON()); } catch (e) { def = ""; }
+    var def = JSON.stringify(own || "");
     need = need.slice();
     for (i = 0; i < T.length; i++) {
-      if (need.indexOf(i) < 0 && def.indexOf(JSON.stringify("{{" + T[i].vars.access_token + "}}").slice(1, -1)) >= 0) { need.push(i); }
+      if (need.indexOf(i) < 0 && def.indexOf("{{" + T[i].vars.access_token + "}}") >= 0) { need.push(i); }
     }
   }
   if (!need.length) { return; }

@@ -5,15 +5,14 @@
   var pmprepSettings = {"format":2,"tokens":[{"name":"","grant":"refresh_token","client_auth":"body","token_url":"{{token_url}}","scope":"{{scope}}","audience":"https://api.example.com/","params":[{"key":"resource","value":"{{resource}}"},{"key":"tenant","value":"acme"}],"skew_ms":0,"default_lifetime_ms":300000,"persist_refresh_token":false,"vars":{"token_url":"token_url","client_id":"client_id","client_secret":"client_secret","scope":"scope","audience":"audience","username":"username","password":"password","refresh_token":"refresh_token","access_token":"pmprep_access_token"}}],"inherit":[0],"folders":[],"retry_401":false};
   var S = pmprepSettings, T = S.tokens, CACHE = "pmprep_cache", now = Date.now(), i;
   var need = [], own = pm.request.auth;
-  if (!own || !own.type || own.type === "inherit") {
+  if (!own || !own.type) {
     need = S.inherit;
   }
   if (need.length < T.length) {
-    var def = "";
-    try { def = JSON.stringify(pm.request.toJSON()); } catch (e) { def = ""; }
+    var def = JSON.stringify(own || "");
     need = need.slice();
     for (i = 0; i < T.length; i++) {
-      if (need.indexOf(i) < 0 && def.indexOf(JSON.stringify("{{" + T[i].vars.access_token + "}}").slice(1, -1)) >= 0) { need.push(i); }
+      if (need.indexOf(i) < 0 && def.indexOf("{{" + T[i].vars.access_token + "}}") >= 0) { need.push(i); }
     }
   }
   if (!need.length) { return; }

@@ -5,7 +5,7 @@
   var pmprepSettings = {"format":2,"tokens":[{"name":"app","grant":"client_credentials","client_auth":"basic","token_url":"{{token_url}}","scope":"{{scope}}","audience":"","params":[],"skew_ms":30000,"default_lifetime_ms":300000,"persist_refresh_token":false,"vars":{"token_url":"token_url","client_id":"client_id","client_secret":"client_secret","scope":"scope","audience":"audience","username":"username","password":"password","refresh_token":"refresh_token","access_token":"AppAccessToken"}},{"name":"user","grant":"password","client_auth":"body","token_url":"{{user_token_url}}","scope":"","audience":"","params":[],"skew_ms":30000,"default_lifetime_ms":300000,"persist_refresh_token":false,"vars":{"token_url":"token_url","client_id":"user_client_id","client_secret":"user_client_secret","scope":"scope","audience":"audience","username":"username","password":"password","refresh_token":"refresh_token","access_token":"UserAccessToken"}}],"inherit":[0],"folders":[{"path":["Users"],"tokens":[1]},{"path":["Users","Public"],"tokens":[]}],"retry_401":false};
   var S = pmprepSettings, T = S.tokens, CACHE = "pmprep_cache", now = Date.now(), i;
   var need = [], own = pm.request.auth;
-  if (!own || !own.type || own.type === "inherit") {
+  if (!own || !own.type) {
     need = S.inherit;
     var loc = pm.execution && pm.execution.location, best = -1;
     for (var r = 0; loc && r < S.folders.length; r++) {
@@ -16,11 +16,10 @@
     }
   }
   if (need.length < T.length) {
-    var def = "";
-    try { def = JSON.stringify(pm.request.toJSON()); } catch (e) { def = ""; }
+    var def = sent();
     need = need.slice();
     for (i = 0; i < T.length; i++) {
-      if (need.indexOf(i) < 0 && def.indexOf(JSON.stringify("{{" + T[i].vars.access_token + "}}").slice(1, -1)) >= 0) { need.push(i); }
+      if (need.indexOf(i) < 0 && def.indexOf("{{" + T[i].vars.access_token + "}}") >= 0) { need.push(i); }
     }
   }
   if (!need.length) { return; }
@@ -248,6 +247,19 @@
   }
   function formEncode(s) {
     return encodeURIComponent(s).replace(/[!'()*]/g, function (c) { return "%" + c.charCodeAt(0).toString(16).toUpperCase(); }).replace(/%20/g, "+");
+  }
+  // sent is the text of what the request sends by itself (unresolved).
+  function sent() {
+    var o = [], q = pm.request, b = q.body;
+    function on(l, f) { if (l && l.each) { l.each(function (x) { if (!x.disabled) { f(x); } }); } }
+    function kv(x) { o.push(x.key, x.value); }
+    try {
+      o.push(JSON.stringify(own || ""), String(q.url));
+      if (q.url) { on(q.url.variables, kv); }
+      on(q.headers, kv);
+      if (b && !b.disabled) { o.push(b.raw, JSON.stringify(b.graphql)); on(b[b.mode], kv); }
+    } catch (e) { o.push(JSON.stringify(q.toJSON())); }
+    return o.join("\n");
   }
   function mask(token) { return token.length >= 12 ? token.slice(0, 4) + "\u2026" : "\u2026"; }
   function fingerprint(s) {

@@ -159,7 +159,8 @@ type InjectReport struct {
 	DeclaredVars   []string // variable keys added
 	DroppedVars    []string // empty variable declarations removed
 	RemovedAuth    []string // paths of auth blocks removed so they inherit
-	EditedAuth     []string // paths of auth blocks rewritten or edited in place
+	EditedAuth     []string // paths of auth blocks rewritten or edited in place to send the token
+	NoauthAdded    []string // paths where noauth was written (the item keeps its own credentials)
 	RemovedHeaders []string // paths of Authorization headers removed
 }
 
@@ -515,7 +516,11 @@ func editItems(e *Editor, doc *Document, edits []ItemEdit, rep *InjectReport) er
 			}
 		case ed.Auth != nil && it.AuthHolder.Exists():
 			if a := editAuth(e, doc, it.AuthHolder, it.Auth, "auth", *ed.Auth); a != "unchanged" {
-				rep.EditedAuth = append(rep.EditedAuth, it.AuthPath)
+				if ed.Auth.Block != nil && ed.Auth.Block.Type == "noauth" {
+					rep.NoauthAdded = append(rep.NoauthAdded, it.AuthPath)
+				} else {
+					rep.EditedAuth = append(rep.EditedAuth, it.AuthPath)
+				}
 			}
 		}
 		if ed.DropHeader != nil && it.Request.IsObject() {

@@ -623,6 +623,9 @@ func (b *builder) rewrite(auth gjson.Result, d int, collectionLevel bool) *colle
 				return true
 			})
 		}
+		if b.zc != nil && b.zc.movedURL && auth.Index == b.zc.block.Index {
+			set("accessTokenUrl", "{{"+b.tokens[d].Vars.TokenURL+"}}")
+		}
 		// Literal secrets move out to the variables the script reads.
 		v := b.tokens[d].Vars
 		for _, s := range []struct{ key, variable string }{{"clientSecret", v.ClientSecret}, {"password", v.Password}, {"refreshToken", v.RefreshToken}} {
@@ -684,6 +687,9 @@ func (b *builder) block(d int, typ string, old gjson.Result) *collection.AuthBlo
 		}
 		if ref, ok := secret[kv.Key]; ok && (kv.Key == "accessToken" || v != "" && !strings.Contains(v, "{{")) {
 			v = ref
+		}
+		if kv.Key == "accessTokenUrl" && b.zc != nil && b.zc.movedURL {
+			v = "{{" + s.Vars.TokenURL + "}}"
 		}
 		if kv.Key == "tokenRequestParams" && kv.Result.IsArray() {
 			kv.Result.Raw = movedParams(kv.Result.Raw)

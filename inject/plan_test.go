@@ -465,3 +465,20 @@ func TestNoGuessBesideACollectionToken(t *testing.T) {
 		t.Errorf("item[0] sends %q", got)
 	}
 }
+
+// A token URL with credentials in it is moved out like a secret: never
+// copied into a variable.
+func TestTokenURLWithCredentialsMovesOut(t *testing.T) {
+	for _, u := range []string{"https://app:PW-0123@auth.test/token", "https://auth.test/token?client_secret=S3CRET-0123"} {
+		p, out := run(t, `"auth": {"type": "oauth2", "oauth2": [{"key": "accessTokenUrl", "value": "`+u+`"}, {"key": "grant_type", "value": "client_credentials"}]}, "item": []`, Options{})
+		if strings.Contains(out, "PW-0123") || strings.Contains(out, "S3CRET-0123") {
+			t.Errorf("%s: the credential stayed in the output", u)
+		}
+		if got := get(t, out, `auth.oauth2.#(key=="accessTokenUrl").value`).String(); got != "{{token_url}}" {
+			t.Errorf("%s: accessTokenUrl = %q", u, got)
+		}
+		if m := p.Report.ZeroConfig.Moved; len(m) != 1 || m[0].Variable != "token_url" {
+			t.Errorf("%s: moved = %+v", u, m)
+		}
+	}
+}

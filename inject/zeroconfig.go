@@ -23,6 +23,7 @@ type ZeroConfig struct {
 	grantType string       // as Postman spells it
 	grant     string       // the script grant grantType chose ("" when none)
 	tokenVar  string       // the block's accessToken when it is one {{variable}}
+	movedURL  bool         // the block's token URL carries credentials: replaced by {{token_url}}
 	edits     []func(*script.Settings)
 	sets      map[string]bool   // settings the block gave: grant, client_auth, token_url
 	why       map[string]string // how, for the report
@@ -137,6 +138,13 @@ func readZeroConfig(doc *collection.Document, nodes []node, rootAuth gjson.Resul
 		v := get(p.param)
 		if p.param == "accessTokenUrl" && v != "" {
 			zc.sets["token_url"] = true
+			if urlCarriesSecret(v) {
+				// Credentials in the URL (userinfo, a secret query parameter)
+				// are moved out like the other secrets, never copied.
+				zc.movedURL = true
+				zc.Moved = append(zc.Moved, MovedSecret{Path: path + ".oauth2.accessTokenUrl", Variable: p.varName})
+				continue
+			}
 		}
 		switch {
 		case v == "":
@@ -215,6 +223,31 @@ func (zc *ZeroConfig) declared(tokens []script.Settings) []collection.Variable {
 		}
 	}
 	return out
+}
+
+// urlCarriesSecret reports whether a literal URL holds credentials:
+// user:password@ or a query parameter with a secret-looking name.
+func urlCarriesSecret(u string) bool {
+	if strings.Contains(u, "{{") {
+		return false
+	}
+	if i := strings.Index(u, "://"); i >= 0 {
+		host := u[i+3:]
+		if j := strings.IndexAny(host, "/?#"); j >= 0 {
+			host = host[:j]
+		}
+		if strings.Contains(host, "@") {
+			return true
+		}
+	}
+	_, query, _ := strings.Cut(u, "?")
+	query, _, _ = strings.Cut(query, "#")
+	for _, kv := range strings.Split(query, "&") {
+		if k, _, _ := strings.Cut(kv, "="); k != "" && config.LooksSecret(k) {
+			return true
+		}
+	}
+	return false
 }
 
 // credentialParam reports whether an extra token-request parameter holds a

@@ -299,16 +299,16 @@ func printInjectSummary(w io.Writer, a injectArgs, p *injectpkg.Plan, r script.R
 		listSome(w, "newly authorised", d.Newly)
 	}
 	if n := len(rep.RemovedAuth); n > 0 {
-		fmt.Fprintf(w, "  %d bearer/oauth2 blocks removed: they inherit the same token\n", n)
+		fmt.Fprintf(w, "  %s removed: they inherit the same token\n", plural(n, "bearer/oauth2 block"))
 	}
 	if n := len(rep.EditedAuth); n > 0 {
-		listSome(w, fmt.Sprintf("%d auth blocks now send the fresh token (other fields kept)", n), rep.EditedAuth)
+		listSome(w, fmt.Sprintf("%s now send the fresh token (other fields kept)", plural(n, "auth block")), rep.EditedAuth)
 	}
 	if n := len(rep.RemovedHeaders); n > 0 {
-		listSome(w, fmt.Sprintf("%d stale Authorization headers removed", n), rep.RemovedHeaders)
+		listSome(w, fmt.Sprintf("%s removed", plural(n, "stale Authorization header")), rep.RemovedHeaders)
 	}
 	for _, g := range s.Left {
-		listSome(w, fmt.Sprintf("left alone, %d requests (%s)", len(g.Paths), g.Why), g.Paths)
+		listSome(w, fmt.Sprintf("left alone, %s (%s)", plural(len(g.Paths), "request"), g.Why), g.Paths)
 	}
 	listSome(w, "kept their own credentials (noauth added so the collection auth does not override them)", s.Pinned)
 	listSome(w, "warning: folders of this name send different tokens, so their requests fetch each (rename one to tell them apart)", s.AmbiguousFolders)

@@ -645,8 +645,17 @@ func classify(o *OracleAuth, b Record, opts judgeOpts) (class, why string, pendi
 		for _, h := range o.Authorization {
 			// A header that sends a managed variable sends the managed token
 			// (whatever a script of the collection set that variable to).
-			if v, ok := strings.CutPrefix(strings.TrimSpace(h), "Bearer "); ok && in(opts.ManagedVars, varOf(strings.TrimSpace(v))) {
-				return classManaged, "Authorization header Bearer {{" + varOf(strings.TrimSpace(v)) + "}}", false
+			v, ok := strings.CutPrefix(strings.TrimSpace(h), "Bearer ")
+			if !ok {
+				continue
+			}
+			if v = strings.TrimSpace(v); in(opts.ManagedVars, varOf(v)) {
+				return classManaged, "Authorization header Bearer {{" + varOf(v) + "}}", false
+			}
+			// With no auth anywhere, a pasted bearer token is a stale token
+			// of the managed domain (under noauth it stays what it is).
+			if o.Type == "" && v != "" && !strings.Contains(v, "{{") {
+				return classManaged, "Authorization header with a pasted bearer token", false
 			}
 		}
 		if hasAuthz {

@@ -330,20 +330,20 @@ func (b *builder) plan() {
 					rep.LiteralSecrets = append(rep.LiteralSecrets, n.authPath+".oauth2."+k)
 				}
 			}
-		case pa.kind == managed && pb.kind == none && n.holder.exists() && (b.sendsOwnCredentials(n) != ""):
+		case pa.kind == managed && pb.kind == none && n.holder.exists() && (b.sendsOwnCredentials(n, pa) != ""):
 			// It sent credentials of its own, and the new collection auth
 			// would override them: it keeps them, and no token.
 			ed.Auth = &collection.AuthEdit{Block: &collection.AuthBlock{Type: "noauth"}}
 			after[i] = class{kind: none, why: b.intern("noauth")}
-			rep.Pinned = append(rep.Pinned, n.path+" ("+b.sendsOwnCredentials(n)+")")
+			rep.Pinned = append(rep.Pinned, n.path+" ("+b.sendsOwnCredentials(n, pa)+")")
 		default:
 			after[i] = pa
 		}
-		// Under an auth that already sent the token, an Authorization
-		// header was overridden before too: a stale bearer one goes (it
-		// would only confuse). Under no auth the request's own header is
-		// what it sends, and it stays (the request was given noauth).
-		if !n.folder && after[i].kind == managed && before[i].kind == managed {
+		// A request that sends the managed token now loses its stale bearer
+		// headers: a pasted token, or one of the managed variable (under an
+		// auth, the auth overrode them anyway; under none, they were the
+		// token it sent, and the auth now sends it fresh).
+		if !n.folder && after[i].kind == managed {
 			d := after[i].domain
 			tokenVar := b.tokens[d].Vars.AccessToken
 			// Stale bearer headers go; the editor reads the headers of the
@@ -376,7 +376,7 @@ func (b *builder) plan() {
 		rep.Requests++
 		a, bf := after[i], before[i]
 		switch {
-		case a.kind == managed && bf.kind == managed:
+		case a.kind == managed && (bf.kind == managed || hasStaleHeader(n.authorizationHeaders(b.doc), b.tokens[a.domain].Vars.AccessToken)):
 			rep.Domains[a.domain].Requests++
 		case a.kind == managed:
 			rep.Domains[a.domain].Requests++
@@ -494,15 +494,21 @@ func (b *builder) literalSecret(auth gjson.Result) string {
 
 // sendsOwnCredentials says what credentials a request (or a folder, for
 // the requests below it) sends by itself, or "".
-func (b *builder) sendsOwnCredentials(n *node) string {
+func (b *builder) sendsOwnCredentials(n *node, inherited class) string {
 	switch {
 	case n.setsAuthorization:
 		return "a script sets its Authorization header"
 	case !n.folder && urlHasUserinfo(b.doc, value(b.doc, n.request)):
 		return "credentials in its URL"
 	}
+	tokenVar := ""
+	if inherited.kind == managed {
+		tokenVar = b.tokens[inherited.domain].Vars.AccessToken
+	}
 	for _, h := range n.authorizationHeaders(b.doc) {
-		if strings.TrimSpace(h) != "" {
+		// A pasted bearer token, or one of the managed variable, is the
+		// token the new auth sends fresh: not credentials of its own.
+		if strings.TrimSpace(h) != "" && !staleHeader(h, tokenVar) {
 			return "its own Authorization header"
 		}
 	}

@@ -4,6 +4,9 @@ package e2e
 
 import (
 	"context"
+	"fmt"
+	"io/fs"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -73,4 +76,51 @@ func runCmd(bin, home string, args ...string) (string, error) {
 	cmd.Env = postmanCLIEnv(home)
 	out, err := cmd.CombinedOutput()
 	return string(out), err
+}
+
+// TestPostmanCLILeavesNothingInHome: the CLI writes ~/.postman (postmanrc,
+// a log) — into the temporary HOME the helper gives it, never the user's;
+// its "postman login" notices are printed but the run passes (exit 0).
+func TestPostmanCLILeavesNothingInHome(t *testing.T) {
+	realHome, err := os.UserHomeDir()
+	if err != nil {
+		t.Skip("no home directory:", err)
+	}
+	before := treeSnapshot(filepath.Join(realHome, ".postman"))
+	cwd, _ := os.Getwd()
+	srv := startServers(t, 30*time.Second)
+	tr := postToken(t, srv.OIDCToken, form("grant_type", "client_credentials"), basicAuth(srv.Creds.BasicClientID, srv.Creds.BasicClientSecret))
+	registerSecrets(tr.AccessToken)
+	home := t.TempDir()
+	coll := filepath.Join(e2eDir(t), "smoke.postman_collection.json")
+	r := postmanCLIIn(t, home, coll, "--env-var", "api="+srv.API, "--env-var", "access_token="+tr.AccessToken)
+	mustPass(t, r)
+	if !strings.Contains(r.Output, "postman login") {
+		t.Errorf("expected the CLI's login notice in its output (the run must pass despite it)")
+	}
+	if _, err := os.Stat(filepath.Join(home, ".postman", "postmanrc")); err != nil {
+		t.Errorf("the CLI did not write its postmanrc into the temporary HOME (%v): is HOME still honoured?", err)
+	}
+	if after := treeSnapshot(filepath.Join(realHome, ".postman")); after != before {
+		t.Errorf("the run changed %s/.postman:\nbefore %s\nafter  %s", realHome, before, after)
+	}
+	if _, err := os.Stat(filepath.Join(cwd, "postman-cli-reports")); err == nil {
+		t.Errorf("the run left postman-cli-reports in %s", cwd)
+	}
+}
+
+// treeSnapshot lists dir's files with sizes and modification times ("" when
+// dir does not exist).
+func treeSnapshot(dir string) string {
+	var b strings.Builder
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if fi, err := d.Info(); err == nil {
+			fmt.Fprintf(&b, "%s %d %d; ", p, fi.Size(), fi.ModTime().UnixNano())
+		}
+		return nil
+	})
+	return b.String()
 }

@@ -152,8 +152,13 @@ func postmanCLIArgs(t testing.TB, args []string) []string {
 // not failed on; a timeout fails the test.
 func postmanCLI(t testing.TB, args ...string) NewmanResult {
 	t.Helper()
+	return postmanCLIIn(t, t.TempDir(), args...)
+}
+
+// postmanCLIIn is postmanCLI with HOME (and the working directory) home.
+func postmanCLIIn(t testing.TB, home string, args ...string) NewmanResult {
+	t.Helper()
 	bin := requirePostmanCLI(t)
-	home := t.TempDir()
 	report := filepath.Join(t.TempDir(), "postman-cli-report.json")
 	full := append([]string{"collection", "run"}, postmanCLIArgs(t, args)...)
 	full = append(full, "-r", "cli,json", "--reporter-json-export", report,

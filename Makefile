@@ -50,6 +50,7 @@ test: e2e-deps precommit-deps vet fmt-check
 unit:
 	$(GO) test -short ./...
 
+# RUNNER=postman-cli make demo runs it with the Postman CLI instead of newman.
 demo: build e2e-deps
 	bash examples/demo.sh
 

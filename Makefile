@@ -50,6 +50,7 @@ test: e2e-deps precommit-deps vet fmt-check
 unit:
 	$(GO) test -short ./...
 
+# RUNNER=postman-cli make demo runs it with the Postman CLI instead of newman.
 demo: build e2e-deps
 	bash examples/demo.sh
 
@@ -61,6 +62,8 @@ bench: build e2e-deps
 	$(GO) run ./internal/bench $(BENCHFLAGS)
 	@echo "== the generated script's cost per request in newman (200 requests, vs no script and an empty script)"
 	$(GO) test ./e2e -run '^$$' -bench NewmanScriptOverhead -benchtime 1x
+	@echo "== the same in the Postman CLI"
+	$(GO) test ./e2e -run '^$$' -bench PostmanCLIScriptOverhead -benchtime 1x
 
 # Every fuzz target of the module, FUZZTIME each. Inputs that fail are
 # written to the package's testdata/fuzz/ and then run with every go test.

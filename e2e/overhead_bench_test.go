@@ -17,7 +17,13 @@ import (
 // per request in newman, against the same collection with no script and
 // with an empty collection script, in one run (interleaved, medians of
 // three). make bench runs it with -benchtime=1x.
-func BenchmarkNewmanScriptOverhead(b *testing.B) {
+func BenchmarkNewmanScriptOverhead(b *testing.B) { scriptOverhead(b, runners[0]) }
+
+// BenchmarkPostmanCLIScriptOverhead is the same under the Postman CLI
+// (its newman-shaped report carries the same run timings).
+func BenchmarkPostmanCLIScriptOverhead(b *testing.B) { scriptOverhead(b, runners[1]) }
+
+func scriptOverhead(b *testing.B, run Runner) {
 	const n = 200
 	srv := startServers(b, 300*time.Second)
 	dir := b.TempDir()
@@ -43,16 +49,16 @@ func BenchmarkNewmanScriptOverhead(b *testing.B) {
 		for rep := 0; rep < 3; rep++ {
 			for j, c := range colls {
 				srv.ResetStats(b)
-				r := newman(b, c, "-e", e, "-n", "200", "--env-var", "static_token="+tok.AccessToken,
+				r := run.Run(b, c, "-e", e, "-n", "200", "--env-var", "static_token="+tok.AccessToken,
 					"--env-var", "client_secret="+srv.Creds.BasicClientSecret)
 				if r.ExitCode != 0 {
 					r.Log(b)
-					b.Fatalf("%s: newman exit %d", names[j], r.ExitCode)
+					b.Fatalf("%s: %s exit %d", names[j], run.Name, r.ExitCode)
 				}
 				if st := srv.Stats(b); st.API.OK != n {
 					b.Fatalf("%s: %d API requests succeeded, want %d", names[j], st.API.OK, n)
 				}
-				// newman's own timing of the run, without node's start-up.
+				// the runner's own timing of the run, without its start-up.
 				t := r.Summary.Run.Timings
 				runs[names[j]] = append(runs[names[j]], (t["completed"]-t["started"])/n)
 			}
@@ -64,7 +70,7 @@ func BenchmarkNewmanScriptOverhead(b *testing.B) {
 	b.ReportMetric(emptyMs-base, "ms/req-empty-script-overhead")
 	b.ReportMetric(ours-base, "ms/req-pmprep-overhead")
 	var sb strings.Builder
-	sb.WriteString("newman, 200 requests per run, median of 3 interleaved runs, per request:\n")
+	sb.WriteString(run.Name + ", 200 requests per run, median of 3 interleaved runs, per request:\n")
 	sb.WriteString("  no script       " + ms(base) + "\n")
 	sb.WriteString("  empty script    " + ms(emptyMs) + "  (+" + ms(emptyMs-base) + ")\n")
 	sb.WriteString("  pmprep script   " + ms(ours) + "  (+" + ms(ours-base) + "; " + ratio(ours-base, emptyMs-base) + " of the empty script's overhead)\n")

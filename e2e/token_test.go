@@ -14,6 +14,10 @@ import (
 
 // One request, run many times: the token is fetched once while valid.
 func TestClientCredentialsFetchesOncePerLifetime(t *testing.T) {
+	forEachRunner(t, testClientCredentialsFetchesOncePerLifetime)
+}
+
+func testClientCredentialsFetchesOncePerLifetime(t *testing.T, run Runner) {
 	srv := startServers(t, 120*time.Second)
 	dir := t.TempDir()
 	coll := injected(t, dir, collectionJSON("once", nil, item{name: "list", path: "/orders", tests: status200}),
@@ -21,7 +25,7 @@ func TestClientCredentialsFetchesOncePerLifetime(t *testing.T) {
 	e := env(t, dir, "local", map[string]string{
 		"base_url": srv.API, "token_url": srv.OIDCToken, "client_id": srv.Creds.BasicClientID, "scope": "api:read",
 	})
-	r := newman(t, coll, "-e", e, "--env-var", "client_secret="+srv.Creds.BasicClientSecret, "-n", "200")
+	r := run.Run(t, coll, "-e", e, "--env-var", "client_secret="+srv.Creds.BasicClientSecret, "-n", "200")
 	mustPass(t, r)
 	st := srv.Stats(t)
 	if st.Token.OIDC.Requests != 1 || st.API.OK != 200 || st.API.Unauthorized != 0 {
@@ -34,7 +38,9 @@ func TestClientCredentialsFetchesOncePerLifetime(t *testing.T) {
 
 // Client authentication: Basic and body each work with the client that
 // accepts only them; the mismatch fails clearly and the request is not sent.
-func TestClientAuthentication(t *testing.T) {
+func TestClientAuthentication(t *testing.T) { forEachRunner(t, testClientAuthentication) }
+
+func testClientAuthentication(t *testing.T, run Runner) {
 	srv := startServers(t, 60*time.Second)
 	cases := []struct {
 		name, clientAuth, id, secret string
@@ -53,7 +59,7 @@ func TestClientAuthentication(t *testing.T) {
 			coll := injected(t, dir, collectionJSON("auth", nil, item{name: "me", path: "/me", tests: status200}), "--client-auth", c.clientAuth)
 			e := env(t, dir, "local", map[string]string{"base_url": srv.API, "token_url": srv.OIDCToken, "client_id": c.id})
 			registerSecrets(c.secret)
-			r := newman(t, coll, "-e", e, "--env-var", "client_secret="+c.secret, "-n", "3")
+			r := run.Run(t, coll, "-e", e, "--env-var", "client_secret="+c.secret, "-n", "3")
 			st := srv.Stats(t)
 			if c.ok {
 				mustPass(t, r)
@@ -72,14 +78,16 @@ func TestClientAuthentication(t *testing.T) {
 
 // Short tokens: one run crosses several expiries, renews before each, and
 // never sends an expired token — nor fetches once per request.
-func TestRenewsBeforeExpiry(t *testing.T) {
+func TestRenewsBeforeExpiry(t *testing.T) { forEachRunner(t, testRenewsBeforeExpiry) }
+
+func testRenewsBeforeExpiry(t *testing.T, run Runner) {
 	srv := startServers(t, 3*time.Second)
 	dir := t.TempDir()
 	coll := injected(t, dir, collectionJSON("renew", nil,
 		item{name: "a", path: "/a", tests: status200}, item{name: "b", path: "/b", tests: status200}),
 		"--skew", "1s")
 	e := env(t, dir, "local", map[string]string{"base_url": srv.API, "token_url": srv.OIDCToken, "client_id": srv.Creds.BasicClientID})
-	r := newman(t, coll, "-e", e, "--env-var", "client_secret="+srv.Creds.BasicClientSecret, "-n", "12", "--delay-request", "350")
+	r := run.Run(t, coll, "-e", e, "--env-var", "client_secret="+srv.Creds.BasicClientSecret, "-n", "12", "--delay-request", "350")
 	mustPass(t, r)
 	st := srv.Stats(t)
 	requests := st.API.Requests
@@ -97,6 +105,10 @@ func TestRenewsBeforeExpiry(t *testing.T) {
 
 // Password grant: renewal uses the returned refresh token, with rotation.
 func TestPasswordGrantRenewsWithRotatedRefreshToken(t *testing.T) {
+	forEachRunner(t, testPasswordGrantRenewsWithRotatedRefreshToken)
+}
+
+func testPasswordGrantRenewsWithRotatedRefreshToken(t *testing.T, run Runner) {
 	srv := startServers(t, 2*time.Second)
 	dir := t.TempDir()
 	coll := injected(t, dir, collectionJSON("pw", nil, item{name: "me", path: "/me", tests: status200}),
@@ -104,7 +116,7 @@ func TestPasswordGrantRenewsWithRotatedRefreshToken(t *testing.T) {
 	e := env(t, dir, "local", map[string]string{
 		"base_url": srv.API, "token_url": srv.OAuth2Token, "client_id": srv.Creds.OAuth2ClientID, "username": srv.Creds.Username,
 	})
-	r := newman(t, coll, "-e", e, "--env-var", "client_secret="+srv.Creds.OAuth2ClientSecret,
+	r := run.Run(t, coll, "-e", e, "--env-var", "client_secret="+srv.Creds.OAuth2ClientSecret,
 		"--env-var", "password="+srv.Creds.Password, "-n", "10", "--delay-request", "500")
 	mustPass(t, r)
 	st := srv.Stats(t)
@@ -121,7 +133,9 @@ func TestPasswordGrantRenewsWithRotatedRefreshToken(t *testing.T) {
 
 // refresh_token grant: the newest refresh token is always used; a rejected
 // one falls back to client credentials when a secret is configured.
-func TestRefreshTokenGrant(t *testing.T) {
+func TestRefreshTokenGrant(t *testing.T) { forEachRunner(t, testRefreshTokenGrant) }
+
+func testRefreshTokenGrant(t *testing.T, run Runner) {
 	srv := startServers(t, 2*time.Second)
 	initial := postToken(t, srv.OAuth2Token, url.Values{
 		"grant_type": {"password"}, "username": {srv.Creds.Username}, "password": {srv.Creds.Password},
@@ -137,7 +151,7 @@ func TestRefreshTokenGrant(t *testing.T) {
 
 	t.Run("rotation", func(t *testing.T) {
 		srv.ResetStats(t)
-		r := newman(t, coll, "-e", e, "--env-var", "client_secret="+srv.Creds.OAuth2ClientSecret,
+		r := run.Run(t, coll, "-e", e, "--env-var", "client_secret="+srv.Creds.OAuth2ClientSecret,
 			"--env-var", "refresh_token="+initial.RefreshToken, "-n", "10", "--delay-request", "500")
 		mustPass(t, r)
 		st := srv.Stats(t)
@@ -147,7 +161,7 @@ func TestRefreshTokenGrant(t *testing.T) {
 	})
 	t.Run("rejected refresh falls back to client credentials", func(t *testing.T) {
 		srv.ResetStats(t)
-		r := newman(t, coll, "-e", e, "--env-var", "client_secret="+srv.Creds.OAuth2ClientSecret,
+		r := run.Run(t, coll, "-e", e, "--env-var", "client_secret="+srv.Creds.OAuth2ClientSecret,
 			"--env-var", "refresh_token="+initial.RefreshToken, "-n", "2") // rotated out by the run above
 		mustPass(t, r)
 		st := srv.Stats(t)
@@ -163,7 +177,9 @@ func TestRefreshTokenGrant(t *testing.T) {
 
 // Failures are loud: a failed test named for the cause, newman exit 1, and
 // the main request not sent.
-func TestLoudFailures(t *testing.T) {
+func TestLoudFailures(t *testing.T) { forEachRunner(t, testLoudFailures) }
+
+func testLoudFailures(t *testing.T, run Runner) {
 	srv := startServers(t, 60*time.Second)
 	dir := t.TempDir()
 	coll := injected(t, dir, collectionJSON("fail", nil, item{name: "me", path: "/me", tests: status200}))
@@ -186,7 +202,7 @@ func TestLoudFailures(t *testing.T) {
 			vars := map[string]string{"base_url": srv.API, "token_url": c.tokenURL, "client_id": srv.Creds.BasicClientID}
 			delete(vars, c.drop)
 			e := env(t, t.TempDir(), "local", vars)
-			r := newman(t, coll, "-e", e, "--env-var", "client_secret="+srv.Creds.BasicClientSecret)
+			r := run.Run(t, coll, "-e", e, "--env-var", "client_secret="+srv.Creds.BasicClientSecret)
 			mustFailWith(t, r, c.test, c.parts...)
 			if st := srv.Stats(t); st.API.Requests != 0 {
 				t.Errorf("main request sent %d times", st.API.Requests)
@@ -196,12 +212,14 @@ func TestLoudFailures(t *testing.T) {
 }
 
 // Without expires_in, the JWT exp claim decides when to renew.
-func TestJWTExpFallback(t *testing.T) {
+func TestJWTExpFallback(t *testing.T) { forEachRunner(t, testJWTExpFallback) }
+
+func testJWTExpFallback(t *testing.T, run Runner) {
 	srv := startServers(t, 2*time.Second)
 	dir := t.TempDir()
 	coll := injected(t, dir, collectionJSON("jwt", nil, item{name: "me", path: "/me", tests: status200}), "--skew", "500ms")
 	e := env(t, dir, "local", map[string]string{"base_url": srv.API, "token_url": srv.FaultURL("jwt-exp"), "client_id": "jwt-client"})
-	r := newman(t, coll, "-e", e, "--env-var", "client_secret=x", "-n", "10", "--delay-request", "500")
+	r := run.Run(t, coll, "-e", e, "--env-var", "client_secret=x", "-n", "10", "--delay-request", "500")
 	mustPass(t, r)
 	st := srv.Stats(t)
 	if st.Token.Fault.Requests < 2 || st.Token.Fault.Requests > 8 || st.API.Unauthorized != 0 {
@@ -211,7 +229,9 @@ func TestJWTExpFallback(t *testing.T) {
 
 // --retry-401: a token revoked on the server is dropped and the request
 // re-sent once with a fresh one.
-func TestRetry401AfterRevocation(t *testing.T) {
+func TestRetry401AfterRevocation(t *testing.T) { forEachRunner(t, testRetry401AfterRevocation) }
+
+func testRetry401AfterRevocation(t *testing.T, run Runner) {
 	srv := startServers(t, 60*time.Second)
 	dir := t.TempDir()
 	noauth := `{"type": "noauth"}`
@@ -225,7 +245,7 @@ func TestRetry401AfterRevocation(t *testing.T) {
 	data = []byte(strings.Replace(string(data), `"url": "{{base_url}}"`, `"url": "`+srv.Admin+`/admin/revoke-all"`, 1))
 	os.WriteFile(coll, data, 0o644)
 	e := env(t, dir, "local", map[string]string{"base_url": srv.API, "token_url": srv.OIDCToken, "client_id": srv.Creds.BasicClientID})
-	r := newman(t, coll, "-e", e, "--env-var", "client_secret="+srv.Creds.BasicClientSecret)
+	r := run.Run(t, coll, "-e", e, "--env-var", "client_secret="+srv.Creds.BasicClientSecret)
 	mustPass(t, r)
 	st := srv.Stats(t)
 	if st.API.Unauthorized != 1 || st.API.OK != 2 || st.Token.OIDC.Requests != 2 {
@@ -247,7 +267,9 @@ func TestRetry401AfterRevocation(t *testing.T) {
 
 // The user's own collection script still runs; requests with their own
 // auth keep it; a stale token in the environment cannot shadow pmprep's.
-func TestCoexistence(t *testing.T) {
+func TestCoexistence(t *testing.T) { forEachRunner(t, testCoexistence) }
+
+func testCoexistence(t *testing.T, run Runner) {
 	srv := startServers(t, 60*time.Second)
 	dir := t.TempDir()
 	coll := injected(t, dir, collectionJSON("mixed",
@@ -262,7 +284,7 @@ func TestCoexistence(t *testing.T) {
 		"base_url": srv.API, "token_url": srv.OIDCToken, "client_id": srv.Creds.BasicClientID,
 		"pmprep_access_token": "stale-token-in-environment", "access_token": "stale", "api_key": "k",
 	})
-	r := newman(t, coll, "-e", e, "--env-var", "client_secret="+srv.Creds.BasicClientSecret)
+	r := run.Run(t, coll, "-e", e, "--env-var", "client_secret="+srv.Creds.BasicClientSecret)
 	mustPass(t, r)
 	st := srv.Stats(t)
 	if st.API.ByReason["missing"] != 1 || st.API.OK != 1 || st.Token.OIDC.Requests != 1 {
@@ -272,7 +294,9 @@ func TestCoexistence(t *testing.T) {
 
 // Zero-config: a collection exported with an oauth2 block works without
 // flags; its literal secret is moved out of the file.
-func TestZeroConfig(t *testing.T) {
+func TestZeroConfig(t *testing.T) { forEachRunner(t, testZeroConfig) }
+
+func testZeroConfig(t *testing.T, run Runner) {
 	srv := startServers(t, 60*time.Second)
 	dir := t.TempDir()
 	planted := "planted-literal-secret-QX7"
@@ -296,7 +320,7 @@ func TestZeroConfig(t *testing.T) {
 		t.Fatal("the literal client secret is still in the injected collection")
 	}
 	// No environment at all: the token URL, client id and scope came along as collection variables.
-	r := newman(t, out, "--env-var", "client_secret="+srv.Creds.BodyClientSecret, "--env-var", "base_url="+srv.API)
+	r := run.Run(t, out, "--env-var", "client_secret="+srv.Creds.BodyClientSecret, "--env-var", "base_url="+srv.API)
 	mustPass(t, r)
 	if st := srv.Stats(t); st.Token.OIDC.ByAuth["body"] != 1 {
 		t.Errorf("token request not body-authenticated: %+v", st.Token.OIDC.ByAuth)
@@ -305,7 +329,9 @@ func TestZeroConfig(t *testing.T) {
 
 // Tokens are isolated per client: iteration data that switches the client
 // gets that client's own token.
-func TestTokensIsolatedPerClient(t *testing.T) {
+func TestTokensIsolatedPerClient(t *testing.T) { forEachRunner(t, testTokensIsolatedPerClient) }
+
+func testTokensIsolatedPerClient(t *testing.T, run Runner) {
 	srv := startServers(t, 60*time.Second)
 	dir := t.TempDir()
 	coll := injected(t, dir, collectionJSON("iso", nil, item{name: "me", path: "/me", tests: status200}))
@@ -314,7 +340,7 @@ func TestTokensIsolatedPerClient(t *testing.T) {
 		srv.Creds.BasicClientID, srv.Creds.BasicClientSecret, srv.Creds.SpecialClientID, srv.Creds.SpecialClientSecret,
 		srv.Creds.BasicClientID, srv.Creds.BasicClientSecret)), 0o600)
 	e := env(t, dir, "local", map[string]string{"base_url": srv.API, "token_url": srv.OIDCToken})
-	r := newman(t, coll, "-e", e, "-d", data)
+	r := run.Run(t, coll, "-e", e, "-d", data)
 	mustPass(t, r)
 	st := srv.Stats(t)
 	if st.Token.OIDC.Requests != 2 || st.API.ByClient[srv.Creds.BasicClientID] != 2 || st.API.ByClient[srv.Creds.SpecialClientID] != 1 {
@@ -352,6 +378,10 @@ func TestPersistRefreshTokenAcrossRuns(t *testing.T) {
 // token — the pre-request script cannot see inherited auth, so inject tells
 // it which folders those are — while a bearer folder inside one does.
 func TestFoldersWithOtherAuthSkipTheToken(t *testing.T) {
+	forEachRunner(t, testFoldersWithOtherAuthSkipTheToken)
+}
+
+func testFoldersWithOtherAuthSkipTheToken(t *testing.T, run Runner) {
 	srv := startServers(t, 60*time.Second)
 	dir := t.TempDir()
 	coll := `{
@@ -378,7 +408,7 @@ func TestFoldersWithOtherAuthSkipTheToken(t *testing.T) {
 `
 	out := injected(t, dir, coll)
 	e := env(t, dir, "local", map[string]string{"base_url": srv.API, "token_url": srv.OIDCToken, "client_id": srv.Creds.BasicClientID})
-	r := newman(t, out, "-e", e, "--env-var", "client_secret="+srv.Creds.BasicClientSecret, "--folder", "Public")
+	r := run.Run(t, out, "-e", e, "--env-var", "client_secret="+srv.Creds.BasicClientSecret, "--folder", "Public")
 	mustPass(t, r)
 	st := srv.Stats(t)
 	if st.API.ByReason["missing"] != 1 || st.API.OK != 1 || st.Token.OIDC.Requests != 1 {
@@ -387,7 +417,7 @@ func TestFoldersWithOtherAuthSkipTheToken(t *testing.T) {
 	// With no credentials at all the public request still runs: it needs no token.
 	srv.ResetStats(t)
 	pub := env(t, t.TempDir(), "public", map[string]string{"base_url": srv.API})
-	r = newman(t, out, "-e", pub, "--folder", "health")
+	r = run.Run(t, out, "-e", pub, "--folder", "health")
 	mustPass(t, r)
 	if st := srv.Stats(t); st.API.Requests != 1 || st.Token.All.Requests != 0 {
 		t.Errorf("public request: API requests %d, token requests %d", st.API.Requests, st.Token.All.Requests)
@@ -399,6 +429,10 @@ func TestFoldersWithOtherAuthSkipTheToken(t *testing.T) {
 // inherits the token: the private one must still get its token, so inject
 // makes the shared name fetch and says so.
 func TestFoldersSharingANameStillGetTheirToken(t *testing.T) {
+	forEachRunner(t, testFoldersSharingANameStillGetTheirToken)
+}
+
+func testFoldersSharingANameStillGetTheirToken(t *testing.T, run Runner) {
 	srv := startServers(t, 60*time.Second)
 	dir := t.TempDir()
 	coll := `{
@@ -425,7 +459,7 @@ func TestFoldersSharingANameStillGetTheirToken(t *testing.T) {
 		t.Fatalf("inject exit %d, want 0 and a warning naming Reports:\n%s", code, redact(stderr))
 	}
 	e := env(t, dir, "local", map[string]string{"base_url": srv.API, "token_url": srv.OIDCToken, "client_id": srv.Creds.BasicClientID})
-	r := newman(t, out, "-e", e, "--env-var", "client_secret="+srv.Creds.BasicClientSecret)
+	r := run.Run(t, out, "-e", e, "--env-var", "client_secret="+srv.Creds.BasicClientSecret)
 	mustPass(t, r)
 	st := srv.Stats(t)
 	if st.API.OK != 1 || st.API.ByReason["missing"] != 1 || st.Token.OIDC.Requests != 1 {

@@ -26,13 +26,31 @@ bin/pmprep inject --config examples/pmprep.yaml -o "$out/api.postman_collection.
 say "pmprep envs: write the environment files"
 bin/pmprep envs --config examples/pmprep.yaml -d "$out/env"
 
-say "newman run: 4 iterations, 12 requests over about 10 s — the token is fetched once and renewed as it expires"
+# RUNNER=newman (default) or RUNNER=postman-cli: the same collection under either runner.
+runner=${RUNNER:-newman}
 # The demo secret is the test server's fake one; in CI it comes from your secret store.
 secret=$(node -e 'console.log(require("./testdata/e2e/credentials.json").basic_client_secret)')
-testdata/e2e/node_modules/.bin/newman run "$out/api.postman_collection.json" \
-  -e "$out/env/local.postman_environment.json" \
-  --env-var "client_secret=$secret" --env-var "token_url=$token_url" --env-var "base_url=$api" \
-  -n 4 --delay-request 800 --color off
+run_args=("$out/api.postman_collection.json"
+  -e "$out/env/local.postman_environment.json"
+  --env-var "client_secret=$secret" --env-var "token_url=$token_url" --env-var "base_url=$api"
+  -n 4 --delay-request 800)
+case "$runner" in
+newman)
+  say "newman run: 4 iterations, 12 requests over about 10 s — the token is fetched once and renewed as it expires"
+  testdata/e2e/node_modules/.bin/newman run "${run_args[@]}" --color off
+  ;;
+postman-cli)
+  say "postman collection run (Postman CLI): 4 iterations, 12 requests over about 10 s — the token is fetched once and renewed as it expires"
+  # Offline, no login (its login notices are not errors); its ~/.postman goes to a temporary HOME.
+  pmhome=$(mktemp -d)
+  trap 'rm -rf "$pmhome"' EXIT
+  pmcli=$PWD/testdata/e2e/node_modules/@postman/pm-bin-linux-x64/bin/postman
+  [ -x "$pmcli" ] || { echo "the Postman CLI is not installed: run make e2e-deps (linux x64 only)"; exit 1; }
+  HOME=$pmhome POSTMAN_CLI_SKIP_UPDATE_CHECK=1 "$pmcli" collection run "${run_args[@]}" \
+    --no-report-events --disable-unicode
+  ;;
+*) echo "RUNNER must be newman or postman-cli, not $runner"; exit 2 ;;
+esac
 
 say "What the servers saw"
 node -e '

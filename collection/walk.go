@@ -23,6 +23,9 @@ type Item struct {
 	Auth       gjson.Result // the auth value; absent when the item inherits
 	Parent     *Item        // nil at the top level; like the Item, valid during the visit only
 	Depth      int          // 0 for top-level items
+
+	tree   *itemTree // for Member, when Fields is nil (WalkMembers)
+	m0, m1 int32
 }
 
 // Walk calls visit for every folder and request of a collection, parents
@@ -39,7 +42,30 @@ func Walk(doc *Document, visit func(*Item) error) error {
 	if t == nil {
 		return nil
 	}
-	return t.visit(visit)
+	return t.visit(visit, true)
+}
+
+// WalkMembers is Walk without Item.Fields (nil): a visitor that reads a
+// few members asks Item.Member, which answers from the walk's record
+// without building a map per item.
+func WalkMembers(doc *Document, visit func(*Item) error) error {
+	t := doc.topLevel().items
+	if t == nil {
+		return nil
+	}
+	return t.visit(visit, false)
+}
+
+// Member returns the item's member key (the first of duplicates).
+func (it *Item) Member(key string) (gjson.Result, bool) {
+	if it.Fields != nil {
+		v, ok := it.Fields[key]
+		return v, ok
+	}
+	if it.tree == nil {
+		return gjson.Result{}, false
+	}
+	return it.tree.member(it.m0, it.m1, key)
 }
 
 // ItemCount is the number of folders and requests Walk visits.
@@ -247,7 +273,7 @@ func (t *itemTree) request(nd *itemNode) (gjson.Result, bool) {
 // visit builds each Item from the record and calls visit on it, parents
 // first. One Item (and Fields map) per depth is reused: a 40,000-request
 // collection would otherwise allocate 60 MB of them.
-func (t *itemTree) visit(visit func(*Item) error) error {
+func (t *itemTree) visit(visit func(*Item) error, withFields bool) error {
 	var slots []*Item         // slots[d]: the item at depth d; slots[:d] are the current item's ancestors
 	paths := []string{"item"} // paths[d] is the path of the "item" array at depth d
 	for k := range t.nodes {
@@ -255,20 +281,25 @@ func (t *itemTree) visit(visit func(*Item) error) error {
 		d := int(nd.depth)
 		paths = paths[:d+1]
 		if d == len(slots) {
-			slots = append(slots, &Item{Fields: make(map[string]gjson.Result, 8)})
+			slots = append(slots, &Item{})
+			if withFields {
+				slots[d].Fields = make(map[string]gjson.Result, 8)
+			}
 		}
 		it := slots[d]
 		fields := it.Fields
 		clear(fields)
-		*it = Item{Fields: fields, Depth: d}
+		*it = Item{Fields: fields, Depth: d, tree: t, m0: nd.m0, m1: nd.m1}
 		if d > 0 {
 			it.Parent = slots[d-1]
 		}
 		p := paths[d] + "[" + strconv.Itoa(int(nd.index)) + "]"
 		v := resultAt(t.text, int(nd.start), int(nd.end), 0)
-		for _, m := range t.members[nd.m0:nd.m1] {
-			if k := t.key(m); !hasKey(fields, k) {
-				fields[k] = t.value(m)
+		if withFields {
+			for _, m := range t.members[nd.m0:nd.m1] {
+				if k := t.key(m); !hasKey(fields, k) {
+					fields[k] = t.value(m)
+				}
 			}
 		}
 		it.Path, it.Value = p, v

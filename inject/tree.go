@@ -40,7 +40,7 @@ func readTree(doc *collection.Document) ([]node, error) {
 	nodes := make([]node, 0, collection.ItemCount(doc))
 	// stack[d] is the index of the current item at depth d.
 	var stack []int
-	err := collection.Walk(doc, func(it *collection.Item) error {
+	err := collection.WalkMembers(doc, func(it *collection.Item) error {
 		stack = append(stack[:it.Depth], len(nodes))
 		parent := -1
 		if it.Depth > 0 {
@@ -49,7 +49,8 @@ func readTree(doc *collection.Document) ([]node, error) {
 		nodes = append(nodes, node{path: it.Path, folder: it.Folder, parent: parent, authPath: it.AuthPath, auth: span{-1, -1}})
 		n := &nodes[len(nodes)-1]
 		if it.Folder {
-			name := it.Fields["name"].String()
+			nameValue, _ := it.Member("name")
+			name := nameValue.String()
 			if parent >= 0 {
 				pn := nodes[parent].names
 				n.names = append(pn[:len(pn):len(pn)], name)
@@ -65,7 +66,7 @@ func readTree(doc *collection.Document) ([]node, error) {
 		if !it.Folder {
 			n.request = spanOf(it.Request)
 		}
-		if ev, ok := it.Fields["event"]; ok && (collection.MentionsAuthorization(ev.Raw) || strings.Contains(ev.Raw, "Request")) {
+		if ev, ok := it.Member("event"); ok && (collection.MentionsAuthorization(ev.Raw) || strings.Contains(ev.Raw, "Request")) {
 			readScripts(n, ev, it.Path+".event")
 		}
 		return nil

@@ -116,3 +116,42 @@ func TestUserLinesRunFirst(t *testing.T) {
 func jsString(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
 }
+
+// Two folders named "Reports", one public (noauth), one that inherits the
+// token. Their requests carry ids (as Postman exports them): the script
+// tells them apart by pm.info.requestId, so the public request fetches no
+// token, even when the token's inputs are missing.
+func TestSharedFolderNamesByRequestID(t *testing.T) {
+	srv := startServers(t, 60*time.Second)
+	dir := t.TempDir()
+	coll := `{
+	"info": {"name": "same names, ids", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+	"item": [
+		{"name": "Reports", "auth": {"type": "noauth"}, "item": [
+			{"id": "a1b2c3d4-0000-4000-8000-000000000001", "name": "public report", "event": [{"listen": "test", "script": {"exec": ["pm.test('no token sent', () => pm.response.to.have.status(401));"]}}],
+			 "request": {"method": "GET", "url": "{{base_url}}/health"}}
+		]},
+		{"name": "Reports", "item": [
+			{"id": "a1b2c3d4-0000-4000-8000-000000000002", "name": "private report", "event": [{"listen": "test", "script": {"exec": ["pm.test('200', () => pm.response.to.have.status(200));"]}}],
+			 "request": {"method": "GET", "url": "{{base_url}}/private"}}
+		]}
+	]
+}
+`
+	out := injected(t, dir, coll)
+	c := srv.Creds
+	e := env(t, dir, "local", map[string]string{"base_url": srv.API, "token_url": srv.OIDCToken, "client_id": c.BasicClientID})
+	r := newman(t, out, "-e", e, "--env-var", "client_secret="+c.BasicClientSecret)
+	mustPass(t, r)
+	if st := srv.Stats(t); st.Token.OIDC.Requests != 1 || st.API.OK != 1 {
+		t.Errorf("token requests %d, API OK %d; want 1 and 1", st.Token.OIDC.Requests, st.API.OK)
+	}
+	// No credentials at all: the public request still runs, with no token request.
+	srv.ResetStats(t)
+	pub := env(t, dir, "public", map[string]string{"base_url": srv.API})
+	r = newman(t, out, "-e", pub, "--folder", "public report")
+	mustPass(t, r)
+	if st := srv.Stats(t); st.Token.All.Requests != 0 || st.API.Requests != 1 {
+		t.Errorf("public request: token requests %d, API requests %d", st.Token.All.Requests, st.API.Requests)
+	}
+}

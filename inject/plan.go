@@ -101,6 +101,8 @@ type builder struct {
 	tokens []script.Settings
 	// urls[d] are the accessTokenUrl values whose oauth2 blocks belong to
 	// domain d (the settings' token URL and the block zero-config read).
+	inheritsAfter []bool // by node: no auth of its own after inject
+
 	whys  []string         // the report's reasons, by class.why
 	whyOf map[string]int32 // and back
 	urls  []map[string]bool
@@ -288,6 +290,7 @@ func (b *builder) plan() {
 	// collection auth would override gets noauth instead.
 	before := make([]class, len(b.nodes))
 	after := make([]class, len(b.nodes))
+	b.inheritsAfter = make([]bool, len(b.nodes)) // has no auth of its own after inject
 	for i := range b.nodes {
 		n := &b.nodes[i]
 		pb, pa := rootBefore, rootAfter
@@ -319,6 +322,7 @@ func (b *builder) plan() {
 			if pa.kind == managed && pa.domain == own.domain && !pa.odd && !own.odd && n.holder.exists() {
 				ed.RemoveAuth = true
 				rep.Removed++
+				b.inheritsAfter[i] = true
 			} else if a := b.rewrite(value(b.doc, n.auth), int(own.domain), false); a != nil {
 				ed.Auth = a
 			}
@@ -338,6 +342,7 @@ func (b *builder) plan() {
 			rep.Pinned = append(rep.Pinned, n.path+" ("+b.sendsOwnCredentials(n, pa)+")")
 		default:
 			after[i] = pa
+			b.inheritsAfter[i] = true
 		}
 		// A request that sends the managed token now loses its stale bearer
 		// headers: a pasted token, or one of the managed variable (under an
@@ -458,6 +463,13 @@ func (b *builder) plan() {
 			p.Script.Folders = append(p.Script.Folders, script.FolderRule{Path: r.path, Tokens: r.tokens})
 		}
 	}
+	if len(rep.AmbiguousFolders) > 0 {
+		shared := map[string]bool{}
+		for key, r := range byPath {
+			shared[key] = r.ambiguous
+		}
+		p.Script.Requests = b.byID(after, shared)
+	}
 
 	// Variables: only non-empty values (an empty collection variable
 	// would hide the user's global of the same name).
@@ -490,6 +502,39 @@ func (b *builder) literalSecret(auth gjson.Result) string {
 		return true
 	})
 	return found
+}
+
+// byID gives the script, by item id, what each inheriting request below a
+// name path that folders of different auth share inherits: the folder
+// rules cannot tell those folders apart, pm.info.requestId can. Ids that
+// repeat are not used.
+func (b *builder) byID(after []class, shared map[string]bool) map[string][]int {
+	below := make([]bool, len(b.nodes)) // under a shared name path
+	count := map[string]int{}
+	for i := range b.nodes {
+		n := &b.nodes[i]
+		if n.parent >= 0 {
+			below[i] = below[n.parent]
+		}
+		if n.folder {
+			below[i] = below[i] || shared[strings.Join(n.names, "\x00")]
+		} else if n.id != "" {
+			count[n.id]++
+		}
+	}
+	out := map[string][]int{}
+	for i := range b.nodes {
+		n := &b.nodes[i]
+		if n.folder || !below[i] || !b.inheritsAfter[i] || n.id == "" || count[n.id] != 1 {
+			continue
+		}
+		tokens := []int{}
+		if after[i].kind == managed {
+			tokens = []int{int(after[i].domain)}
+		}
+		out[n.id] = tokens
+	}
+	return out
 }
 
 // sendsOwnCredentials says what credentials a request (or a folder, for

@@ -482,3 +482,16 @@ func TestTokenURLWithCredentialsMovesOut(t *testing.T) {
 		}
 	}
 }
+
+// Folders that share a name path but not their auth: requests with ids get
+// their own rule, so a request under the noauth one fetches nothing.
+func TestSharedNamePathUsesRequestIDs(t *testing.T) {
+	p, _ := run(t, `"item": [
+		{"name": "Users", "auth": {"type": "noauth"}, "item": [{"id": "req-public", "name": "public", "request": {"url": "https://api.test/p"}}]},
+		{"name": "Users", "item": [{"id": "req-private", "name": "private", "request": {"url": "https://api.test/q"}},
+			{"id": "req-own", "name": "own", "request": {"auth": {"type": "bearer", "bearer": [{"key": "token", "value": "{{pmprep_access_token}}"}]}, "url": "https://api.test/r"}}]}]`, withTokenURL("http://127.0.0.1:9/t"))
+	want := map[string][]int{"req-public": {}, "req-private": {0}, "req-own": {0}}
+	if diff := cmp.Diff(want, p.Script.Requests); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
+	}
+}

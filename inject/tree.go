@@ -13,6 +13,7 @@ import (
 // collection.Item itself lives for one visit only).
 type node struct {
 	path   string   // JSON path, e.g. item[2].item[0]
+	id     string   // requests: the item's id (pm.info.requestId), if it has one
 	names  []string // folders: names from the top-level item down to this one
 	folder bool
 	parent int // index in the tree, -1 at the top level
@@ -64,6 +65,9 @@ func readTree(doc *collection.Document) ([]node, error) {
 			n.facts = readFacts(it.Auth, t)
 		}
 		if !it.Folder {
+			if id, ok := it.Member("id"); ok && id.Type == gjson.String {
+				n.id = id.Str
+			}
 			n.request = spanOf(it.Request)
 		}
 		if ev, ok := it.Member("event"); ok && (collection.MentionsAuthorization(ev.Raw) || strings.Contains(ev.Raw, "Request")) {

@@ -34,7 +34,7 @@ type preRequestData struct {
 	Vars       scriptVars
 	Tests      testNames
 	// What the settings use, so that code they do not need is left out.
-	Retry401, Folders, Password, Refresh, Persist, Basic, Scan bool
+	Retry401, Folders, Password, Refresh, Persist, Basic, Scan, Requests bool
 }
 
 type testData struct {
@@ -91,6 +91,7 @@ func Render(s Script) (Rendered, error) {
 		Retry401: s.Retry401,
 		Folders:  len(s.Folders) > 0,
 		Scan:     s.Scan || len(s.Tokens) > 1,
+		Requests: len(s.Requests) > 0,
 	}
 	for _, t := range s.Tokens {
 		data.Password = data.Password || t.Grant == GrantPassword

@@ -87,6 +87,11 @@ type Script struct {
 	// Retry401 adds a collection test script that re-sends a request once
 	// after a 401, with fresh tokens of the domains it used.
 	Retry401 bool
+	// Requests gives, by item id (pm.info.requestId), the domains of
+	// requests whose folders share a name path with folders of other auth:
+	// the folder rules cannot tell them apart, the id can. Only requests
+	// that inherit their auth and have an id are listed.
+	Requests map[string][]int
 	// Scan makes the script look at everything a request sends by itself
 	// (enabled headers, URL, body), not only its own auth, for managed
 	// variables: inject sets it when some request sends one there, and

@@ -165,6 +165,12 @@ func (s Script) Validate() error {
 		}
 	}
 	index("inherit", s.Inherit)
+	for id, t := range s.Requests {
+		index(fmt.Sprintf("requests[%q]", id), t)
+		if !utf8.ValidString(id) {
+			bad("requests: an id is not valid UTF-8")
+		}
+	}
 	for i, f := range s.Folders {
 		index(fmt.Sprintf("folders[%d].tokens", i), f.Tokens)
 		for j, n := range f.Path {

@@ -17,12 +17,13 @@ const wireFormat = 2
 // order, durations in milliseconds, lists always arrays), and it is what
 // Hash digests and what ParseBlock reads back.
 type wire struct {
-	Format   int         `json:"format"`
-	Tokens   []wireToken `json:"tokens"`
-	Inherit  []int       `json:"inherit"`
-	Folders  []wireRule  `json:"folders"`
-	Retry401 bool        `json:"retry_401"`
-	Scan     bool        `json:"scan,omitempty"`
+	Format   int              `json:"format"`
+	Tokens   []wireToken      `json:"tokens"`
+	Inherit  []int            `json:"inherit"`
+	Folders  []wireRule       `json:"folders"`
+	Retry401 bool             `json:"retry_401"`
+	Scan     bool             `json:"scan,omitempty"`
+	Requests map[string][]int `json:"requests,omitempty"`
 }
 
 type wireToken struct {
@@ -82,7 +83,7 @@ func toWire(s Script) wire {
 	for _, f := range s.Folders {
 		folders = append(folders, wireRule{Path: append(make([]string, 0, len(f.Path)), f.Path...), Tokens: ints(f.Tokens)})
 	}
-	return wire{Format: wireFormat, Tokens: tokens, Inherit: ints(s.Inherit), Folders: folders, Retry401: s.Retry401, Scan: s.Scan}
+	return wire{Format: wireFormat, Tokens: tokens, Inherit: ints(s.Inherit), Folders: folders, Retry401: s.Retry401, Scan: s.Scan, Requests: requestRules(s.Requests)}
 }
 
 func (s Settings) toWire() wireToken {
@@ -136,7 +137,26 @@ func (w wire) script() Script {
 	}
 	s.Retry401 = w.Retry401
 	s.Scan = w.Scan
+	for id, t := range w.Requests {
+		if s.Requests == nil {
+			s.Requests = map[string][]int{}
+		}
+		s.Requests[id] = orNil(t)
+	}
 	return s
+}
+
+// requestRules is Script.Requests on the wire: nil when empty, each list an
+// array (encoding/json writes map keys sorted: deterministic).
+func requestRules(m map[string][]int) map[string][]int {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string][]int, len(m))
+	for id, t := range m {
+		out[id] = ints(t)
+	}
+	return out
 }
 
 // wire1 is format 1: one token, written by pmprep before token domains.

@@ -311,7 +311,7 @@ func printInjectSummary(w io.Writer, a injectArgs, p *injectpkg.Plan, r script.R
 		listSome(w, fmt.Sprintf("left alone, %s (%s)", plural(len(g.Paths), "request"), g.Why), g.Paths)
 	}
 	listSome(w, "kept their own credentials (noauth added so the collection auth does not override them)", s.Pinned)
-	listSome(w, "warning: folders of this name send different tokens, so their requests fetch each (rename one to tell them apart)", s.AmbiguousFolders)
+	listSome(w, "warning: folders of this name send different tokens; their requests with an id are told apart by it, the others fetch each token (rename one folder to tell them apart)", s.AmbiguousFolders)
 	listSome(w, "note: a script here already fetches tokens (pmprep now does; remove it when you are ready)", s.TokenScripts)
 	listSome(w, "warning: literal secrets in oauth2 blocks pmprep leaves alone (another token URL); remove them with pmprep strip", s.LiteralSecrets)
 	if zc := s.ZeroConfig; zc != nil {

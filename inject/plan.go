@@ -1,7 +1,6 @@
 package inject
 
 import (
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -454,7 +453,7 @@ func (b *builder) plan() {
 			}
 			r.differ, r.ambiguous = true, true
 		}
-		if !sameClass(after[i], parent) {
+		if !sameTokens(after[i], parent) {
 			r.differ = true
 		}
 	}
@@ -793,11 +792,13 @@ func paramOf(params []collection.KV, key string) string {
 	return v
 }
 
-func sameClass(a, b class) bool {
+// sameTokens reports whether two classes send the same managed token (or
+// both none): what a folder rule tells the script.
+func sameTokens(a, b class) bool {
 	if a.kind == managed || b.kind == managed {
 		return a.kind == b.kind && a.domain == b.domain
 	}
-	return (a.kind == managed) == (b.kind == managed)
+	return true
 }
 
 func sameInts(a, b []int) bool {
@@ -828,5 +829,3 @@ func union(a, b []int) []int {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
-
-var _ = fmt.Sprint

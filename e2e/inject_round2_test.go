@@ -17,7 +17,9 @@ import (
 // token by client_credentials at oidc-provider), inject manages both: each
 // request gets its own kind of token, each token is fetched once, and
 // requests of one kind never fetch the other.
-func TestTokensConfigManagesTwoDomains(t *testing.T) {
+func TestTokensConfigManagesTwoDomains(t *testing.T) { forEachRunner(t, testTokensConfigManagesTwoDomains) }
+
+func testTokensConfigManagesTwoDomains(t *testing.T, run Runner) {
 	srv := startServers(t, 60*time.Second)
 	dir := t.TempDir()
 	user := `{"type": "bearer", "bearer": [{"key": "token", "value": "{{UserAccessToken}}", "type": "string"}]}`
@@ -58,7 +60,7 @@ func TestTokensConfigManagesTwoDomains(t *testing.T) {
 		"app_token_url": srv.OIDCToken, "app_client_id": c.BasicClientID,
 	})
 	srv.ResetStats(t)
-	r := newman(t, out, "-e", e,
+	r := run.Run(t, out, "-e", e,
 		"--env-var", "user_client_secret="+c.OAuth2ClientSecret,
 		"--env-var", "user_refresh_token="+login.RefreshToken,
 		"--env-var", "app_client_secret="+c.BasicClientSecret)
@@ -73,7 +75,7 @@ func TestTokensConfigManagesTwoDomains(t *testing.T) {
 
 	// Only the app request: the user token is never fetched.
 	srv.ResetStats(t)
-	r = newman(t, out, "-e", e, "--folder", "all users", "--env-var", "app_client_secret="+c.BasicClientSecret)
+	r = run.Run(t, out, "-e", e, "--folder", "all users", "--env-var", "app_client_secret="+c.BasicClientSecret)
 	mustPass(t, r)
 	if st := srv.Stats(t); st.Token.OAuth2.Requests != 0 || st.Token.OIDC.Requests != 1 {
 		t.Errorf("--folder 'all users': oauth2 token requests %d, oidc %d; want 0 and 1", st.Token.OAuth2.Requests, st.Token.OIDC.Requests)
@@ -83,7 +85,9 @@ func TestTokensConfigManagesTwoDomains(t *testing.T) {
 // The user's own collection script runs before pmprep's block: it may set
 // the token's inputs (here the token URL and client id), and pmprep uses
 // them. A user script that fails does not take pmprep's block down.
-func TestUserLinesRunFirst(t *testing.T) {
+func TestUserLinesRunFirst(t *testing.T) { forEachRunner(t, testUserLinesRunFirst) }
+
+func testUserLinesRunFirst(t *testing.T, run Runner) {
 	srv := startServers(t, 60*time.Second)
 	dir := t.TempDir()
 	c := srv.Creds
@@ -94,7 +98,7 @@ func TestUserLinesRunFirst(t *testing.T) {
 	coll := collectionJSON("user lines", user, item{name: "r", path: "/r", tests: status200})
 	out := injected(t, dir, coll)
 	e := env(t, dir, "local", map[string]string{"base_url": srv.API, "my_auth_server": strings.TrimSuffix(srv.OIDCToken, "/token")})
-	r := newman(t, out, "-e", e, "--env-var", "client_secret="+c.BasicClientSecret)
+	r := run.Run(t, out, "-e", e, "--env-var", "client_secret="+c.BasicClientSecret)
 	mustPass(t, r)
 	if st := srv.Stats(t); st.Token.OIDC.Requests != 1 || st.API.OK != 1 {
 		t.Errorf("token requests %d, API OK %d; want 1 and 1", st.Token.OIDC.Requests, st.API.OK)
@@ -105,7 +109,7 @@ func TestUserLinesRunFirst(t *testing.T) {
 	out = injected(t, t.TempDir(), broken)
 	srv.ResetStats(t)
 	e = env(t, dir, "local2", map[string]string{"base_url": srv.API, "token_url": srv.OIDCToken, "client_id": c.BasicClientID})
-	r = newman(t, out, "-e", e, "--env-var", "client_secret="+c.BasicClientSecret)
+	r = run.Run(t, out, "-e", e, "--env-var", "client_secret="+c.BasicClientSecret)
 	if st := srv.Stats(t); st.Token.OIDC.Requests != 1 || st.API.OK != 1 {
 		r.Log(t)
 		t.Errorf("with a failing user script: token requests %d, API OK %d; want 1 and 1", st.Token.OIDC.Requests, st.API.OK)
@@ -121,7 +125,9 @@ func jsString(s string) string {
 // token. Their requests carry ids (as Postman exports them): the script
 // tells them apart by pm.info.requestId, so the public request fetches no
 // token, even when the token's inputs are missing.
-func TestSharedFolderNamesByRequestID(t *testing.T) {
+func TestSharedFolderNamesByRequestID(t *testing.T) { forEachRunner(t, testSharedFolderNamesByRequestID) }
+
+func testSharedFolderNamesByRequestID(t *testing.T, run Runner) {
 	srv := startServers(t, 60*time.Second)
 	dir := t.TempDir()
 	coll := `{

@@ -111,7 +111,9 @@ environments:
 
 // Variables renamed in pmprep.yaml reach the generated script and work
 // under newman.
-func TestRenamedVariables(t *testing.T) {
+func TestRenamedVariables(t *testing.T) { forEachRunner(t, testRenamedVariables) }
+
+func testRenamedVariables(t *testing.T, run Runner) {
 	srv := startServers(t, 60*time.Second)
 	dir := t.TempDir()
 	cfg := fmt.Sprintf(`collection: api.postman_collection.json
@@ -144,7 +146,7 @@ environments:
 	if _, stderr, code := pmprep(t, dir, "envs", "-d", "env"); code != 0 {
 		t.Fatalf("envs: %s", stderr)
 	}
-	r := newman(t, filepath.Join(dir, "out.json"), "-e", filepath.Join(dir, "env", "dev.postman_environment.json"),
+	r := run.Run(t, filepath.Join(dir, "out.json"), "-e", filepath.Join(dir, "env", "dev.postman_environment.json"),
 		"--env-var", "app_secret="+srv.Creds.BodyClientSecret)
 	mustPass(t, r)
 	if st := srv.Stats(t); st.Token.OIDC.ByAuth["body"] != 1 || st.API.OK != 1 {

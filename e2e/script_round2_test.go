@@ -176,7 +176,9 @@ func sentPaths(r NewmanResult) []string {
 // Two domains: each token is fetched only for the requests that use it —
 // by inherited auth (collection, folder) or by referencing its variable in
 // their own auth or headers — and both reach the API.
-func TestRound2TwoDomains(t *testing.T) {
+func TestRound2TwoDomains(t *testing.T) { forEachRunner(t, testRound2TwoDomains) }
+
+func testRound2TwoDomains(t *testing.T, run Runner) {
 	srv := startServers(t, 60*time.Second)
 	dir := t.TempDir()
 	sc := appAndUser()
@@ -192,7 +194,7 @@ func TestRound2TwoDomains(t *testing.T) {
 		r2Item{name: "app list", path: "/app", tests: statusIs(200)},
 		r2Item{name: "public", path: "/public", auth: noAuth, tests: statusIs(401)},
 	)
-	r := newman(t, append([]string{appOnly, "-e", e, "-n", "3"}, secrets...)...)
+	r := run.Run(t, append([]string{appOnly, "-e", e, "-n", "3"}, secrets...)...)
 	mustPass(t, r)
 	st := srv.Stats(t)
 	if st.Token.OIDC.Requests != 1 || st.Token.OAuth2.Requests != 0 {
@@ -210,7 +212,7 @@ func TestRound2TwoDomains(t *testing.T) {
 		r2Item{name: "Users", auth: bearerAuth("UserAccessToken"), items: []r2Item{{name: "in folder", path: "/users/me", tests: statusIs(200)}}},
 		r2Item{name: "public", path: "/public", auth: noAuth, tests: statusIs(401)},
 	)
-	r = newman(t, append([]string{both, "-e", e, "-n", "3"}, secrets...)...)
+	r = run.Run(t, append([]string{both, "-e", e, "-n", "3"}, secrets...)...)
 	mustPass(t, r)
 	st = srv.Stats(t)
 	if st.Token.OIDC.Requests != 1 || st.Token.OAuth2.Requests != 1 || st.Token.OAuth2.ByGrant["password"] != 1 {
@@ -223,13 +225,15 @@ func TestRound2TwoDomains(t *testing.T) {
 
 // A rejected token request is made once, not once per request: every
 // request fails with the server's message, the later ones without asking.
-func TestRound2RejectionIsNotRepeated(t *testing.T) {
+func TestRound2RejectionIsNotRepeated(t *testing.T) { forEachRunner(t, testRound2RejectionIsNotRepeated) }
+
+func testRound2RejectionIsNotRepeated(t *testing.T, run Runner) {
 	srv := startServers(t, 60*time.Second)
 	dir := t.TempDir()
 	coll := r2Collection(t, dir, "rejected", oneToken(script.Defaults()), bearerAuth("pmprep_access_token"), nil,
 		r2Item{name: "list", path: "/orders", tests: statusIs(200)})
 	e := env(t, dir, "local", map[string]string{"base_url": srv.API, "token_url": srv.FaultURL("401"), "client_id": "c"})
-	r := newman(t, coll, "-e", e, "--env-var", "client_secret=not-a-secret-x", "-n", "20")
+	r := run.Run(t, coll, "-e", e, "--env-var", "client_secret=not-a-secret-x", "-n", "20")
 	mustFailWith(t, r, script.TestTokenRequest, "HTTP 401", "invalid_client - injected fault: client authentication failed")
 	st := srv.Stats(t)
 	if st.Token.Fault.Requests != 1 || st.API.Requests != 0 {
@@ -248,7 +252,9 @@ func TestRound2RejectionIsNotRepeated(t *testing.T) {
 
 // Transient failures (5xx, 429) are retried at most once per 10 s, longer
 // when Retry-After (seconds or an HTTP date) asks for it.
-func TestRound2TransientFailuresHeld(t *testing.T) {
+func TestRound2TransientFailuresHeld(t *testing.T) { forEachRunner(t, testRound2TransientFailuresHeld) }
+
+func testRound2TransientFailuresHeld(t *testing.T, run Runner) {
 	srv := startServers(t, 60*time.Second)
 	cases := []struct {
 		name, mode, status string
@@ -269,7 +275,7 @@ func TestRound2TransientFailuresHeld(t *testing.T) {
 					r2Item{name: "list", path: "/orders"})
 				e := env(t, dir, "local", map[string]string{"base_url": srv.API, "token_url": srv.FaultURL(c.mode), "client_id": "c"})
 				// About 14 s: a 10 s hold allows a second attempt, not a third.
-				r := newman(t, coll, "-e", e, "--env-var", "client_secret=not-a-secret-x", "-n", "28", "--delay-request", "500")
+				r := run.Run(t, coll, "-e", e, "--env-var", "client_secret=not-a-secret-x", "-n", "28", "--delay-request", "500")
 				mu.Lock()
 				results[c.name] = r
 				mu.Unlock()
@@ -294,13 +300,15 @@ func TestRound2TransientFailuresHeld(t *testing.T) {
 
 // Globals reach the script even when the collection declares the same
 // variables empty (which Postman's own resolution lets win).
-func TestRound2GlobalsBehindEmptyCollectionVariables(t *testing.T) {
+func TestRound2GlobalsBehindEmptyCollectionVariables(t *testing.T) { forEachRunner(t, testRound2GlobalsBehindEmptyCollectionVariables) }
+
+func testRound2GlobalsBehindEmptyCollectionVariables(t *testing.T, run Runner) {
 	srv := startServers(t, 60*time.Second)
 	dir := t.TempDir()
 	coll := r2Collection(t, dir, "globals", oneToken(script.Defaults()), bearerAuth("pmprep_access_token"),
 		map[string]string{"token_url": "", "client_id": "", "scope": ""},
 		r2Item{name: "list", path: "/orders", tests: statusIs(200)})
-	r := newman(t, coll, "-n", "3", "--global-var", "base_url="+srv.API, "--global-var", "token_url="+srv.OIDCToken,
+	r := run.Run(t, coll, "-n", "3", "--global-var", "base_url="+srv.API, "--global-var", "token_url="+srv.OIDCToken,
 		"--global-var", "client_id="+srv.Creds.BasicClientID, "--global-var", "client_secret="+srv.Creds.BasicClientSecret)
 	mustPass(t, r)
 	if st := srv.Stats(t); st.Token.OIDC.Requests != 1 || st.API.OK != 3 {
@@ -310,7 +318,9 @@ func TestRound2GlobalsBehindEmptyCollectionVariables(t *testing.T) {
 
 // The refresh_token grant without a refresh token fails, naming the grant
 // and the variable, instead of switching to client_credentials.
-func TestRound2RefreshGrantWithoutRefreshToken(t *testing.T) {
+func TestRound2RefreshGrantWithoutRefreshToken(t *testing.T) { forEachRunner(t, testRound2RefreshGrantWithoutRefreshToken) }
+
+func testRound2RefreshGrantWithoutRefreshToken(t *testing.T, run Runner) {
 	srv := startServers(t, 60*time.Second)
 	dir := t.TempDir()
 	s := script.Defaults()
@@ -318,7 +328,7 @@ func TestRound2RefreshGrantWithoutRefreshToken(t *testing.T) {
 	coll := r2Collection(t, dir, "refresh", oneToken(s), bearerAuth("pmprep_access_token"), nil,
 		r2Item{name: "me", path: "/me", tests: statusIs(200)})
 	e := env(t, dir, "local", map[string]string{"base_url": srv.API, "token_url": srv.OAuth2Token, "client_id": srv.Creds.OAuth2ClientID})
-	r := newman(t, coll, "-e", e, "--env-var", "client_secret="+srv.Creds.OAuth2ClientSecret, "-n", "2")
+	r := run.Run(t, coll, "-e", e, "--env-var", "client_secret="+srv.Creds.OAuth2ClientSecret, "-n", "2")
 	mustFailWith(t, r, script.TestTokenVariables,
 		`pmprep: cannot request an access token (grant refresh_token): variable "refresh_token" is not set (is an environment selected?)`)
 	if st := srv.Stats(t); st.Token.All.Requests != 0 || st.API.Requests != 0 {
@@ -329,7 +339,9 @@ func TestRound2RefreshGrantWithoutRefreshToken(t *testing.T) {
 // --retry-401: a request's own setNextRequest wins over the planned retry,
 // and the next request's pre-request script says so; without it the retry
 // happens and nothing is said.
-func TestRound2RetryOverriddenBySetNextRequest(t *testing.T) {
+func TestRound2RetryOverriddenBySetNextRequest(t *testing.T) { forEachRunner(t, testRound2RetryOverriddenBySetNextRequest) }
+
+func testRound2RetryOverriddenBySetNextRequest(t *testing.T, run Runner) {
 	srv := startServers(t, 60*time.Second)
 	sc := oneToken(script.Defaults())
 	sc.Retry401 = true
@@ -355,7 +367,7 @@ func TestRound2RetryOverriddenBySetNextRequest(t *testing.T) {
 				r2Item{name: "third", path: "/3", tests: statusIs(200)},
 			)
 			e := env(t, dir, "local", map[string]string{"base_url": srv.API, "admin": srv.Admin, "token_url": srv.OIDCToken, "client_id": srv.Creds.BasicClientID})
-			r := newman(t, coll, "-e", e, "--env-var", "client_secret="+srv.Creds.BasicClientSecret)
+			r := run.Run(t, coll, "-e", e, "--env-var", "client_secret="+srv.Creds.BasicClientSecret)
 			mustPass(t, r)
 			if got := sentPaths(r); strings.Join(got, ",") != strings.Join(tt.wantOrder, ",") {
 				t.Errorf("requests sent %q, want %q", got, tt.wantOrder)

@@ -17,7 +17,9 @@ import (
 // token by client_credentials at oidc-provider), inject manages both: each
 // request gets its own kind of token, each token is fetched once, and
 // requests of one kind never fetch the other.
-func TestTokensConfigManagesTwoDomains(t *testing.T) { forEachRunner(t, testTokensConfigManagesTwoDomains) }
+func TestTokensConfigManagesTwoDomains(t *testing.T) {
+	forEachRunner(t, testTokensConfigManagesTwoDomains)
+}
 
 func testTokensConfigManagesTwoDomains(t *testing.T, run Runner) {
 	srv := startServers(t, 60*time.Second)
@@ -125,7 +127,9 @@ func jsString(s string) string {
 // token. Their requests carry ids (as Postman exports them): the script
 // tells them apart by pm.info.requestId, so the public request fetches no
 // token, even when the token's inputs are missing.
-func TestSharedFolderNamesByRequestID(t *testing.T) { forEachRunner(t, testSharedFolderNamesByRequestID) }
+func TestSharedFolderNamesByRequestID(t *testing.T) {
+	forEachRunner(t, testSharedFolderNamesByRequestID)
+}
 
 func testSharedFolderNamesByRequestID(t *testing.T, run Runner) {
 	srv := startServers(t, 60*time.Second)

@@ -225,7 +225,9 @@ func testRound2TwoDomains(t *testing.T, run Runner) {
 
 // A rejected token request is made once, not once per request: every
 // request fails with the server's message, the later ones without asking.
-func TestRound2RejectionIsNotRepeated(t *testing.T) { forEachRunner(t, testRound2RejectionIsNotRepeated) }
+func TestRound2RejectionIsNotRepeated(t *testing.T) {
+	forEachRunner(t, testRound2RejectionIsNotRepeated)
+}
 
 func testRound2RejectionIsNotRepeated(t *testing.T, run Runner) {
 	srv := startServers(t, 60*time.Second)
@@ -300,7 +302,9 @@ func testRound2TransientFailuresHeld(t *testing.T, run Runner) {
 
 // Globals reach the script even when the collection declares the same
 // variables empty (which Postman's own resolution lets win).
-func TestRound2GlobalsBehindEmptyCollectionVariables(t *testing.T) { forEachRunner(t, testRound2GlobalsBehindEmptyCollectionVariables) }
+func TestRound2GlobalsBehindEmptyCollectionVariables(t *testing.T) {
+	forEachRunner(t, testRound2GlobalsBehindEmptyCollectionVariables)
+}
 
 func testRound2GlobalsBehindEmptyCollectionVariables(t *testing.T, run Runner) {
 	srv := startServers(t, 60*time.Second)
@@ -318,7 +322,9 @@ func testRound2GlobalsBehindEmptyCollectionVariables(t *testing.T, run Runner) {
 
 // The refresh_token grant without a refresh token fails, naming the grant
 // and the variable, instead of switching to client_credentials.
-func TestRound2RefreshGrantWithoutRefreshToken(t *testing.T) { forEachRunner(t, testRound2RefreshGrantWithoutRefreshToken) }
+func TestRound2RefreshGrantWithoutRefreshToken(t *testing.T) {
+	forEachRunner(t, testRound2RefreshGrantWithoutRefreshToken)
+}
 
 func testRound2RefreshGrantWithoutRefreshToken(t *testing.T, run Runner) {
 	srv := startServers(t, 60*time.Second)
@@ -339,7 +345,9 @@ func testRound2RefreshGrantWithoutRefreshToken(t *testing.T, run Runner) {
 // --retry-401: a request's own setNextRequest wins over the planned retry,
 // and the next request's pre-request script says so; without it the retry
 // happens and nothing is said.
-func TestRound2RetryOverriddenBySetNextRequest(t *testing.T) { forEachRunner(t, testRound2RetryOverriddenBySetNextRequest) }
+func TestRound2RetryOverriddenBySetNextRequest(t *testing.T) {
+	forEachRunner(t, testRound2RetryOverriddenBySetNextRequest)
+}
 
 func testRound2RetryOverriddenBySetNextRequest(t *testing.T, run Runner) {
 	srv := startServers(t, 60*time.Second)

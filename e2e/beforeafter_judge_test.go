@@ -41,18 +41,14 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -224,15 +220,13 @@ type recordedRun struct {
 	Fails   []string
 }
 
-// runRecorded runs file under newman through rs's proxy with the variables
-// (sorted, as --env-var) and extra args, and returns what was recorded.
-func runRecorded(t testing.TB, rs *Recorder, file string, vars map[string]string, extra ...string) recordedRun {
+// runRecorded runs file under the runner through rs's proxy with the
+// variables (sorted, as --env-var) and extra args, and returns what was
+// recorded.
+func runRecorded(t testing.TB, run Runner, rs *Recorder, file string, vars map[string]string, extra ...string) recordedRun {
 	t.Helper()
-	requireE2EDeps(t)
 	rs.ResetRecords(t)
-	bin := filepath.Join(e2eDir(t), "node_modules", ".bin", "newman")
-	report := filepath.Join(t.TempDir(), "report.json")
-	args := []string{"run", file, "--insecure", "--timeout-request", "15000", "--timeout-script", "15000"}
+	args := []string{file, "--insecure", "--timeout-request", "15000", "--timeout-script", "15000"}
 	keys := make([]string, 0, len(vars))
 	for k := range vars {
 		keys = append(keys, k)
@@ -242,46 +236,16 @@ func runRecorded(t testing.TB, rs *Recorder, file string, vars map[string]string
 		args = append(args, "--env-var", k+"="+vars[k])
 	}
 	args = append(args, extra...)
-	args = append(args, "--reporters", "json", "--reporter-json-export", report, "--color", "off", "--disable-unicode")
-
-	ctx, cancel := context.WithTimeout(context.Background(), baNewmanTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = 5 * time.Second
-	env := []string{}
-	for _, kv := range os.Environ() {
-		k := strings.ToUpper(strings.SplitN(kv, "=", 2)[0])
-		if k == "HTTP_PROXY" || k == "HTTPS_PROXY" || k == "NO_PROXY" || k == "ALL_PROXY" {
-			continue
-		}
-		env = append(env, kv)
-	}
-	cmd.Env = append(env, "HTTP_PROXY="+rs.Proxy.URL, "HTTPS_PROXY="+rs.Proxy.URL, "NO_PROXY=127.0.0.1")
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	start := time.Now()
-	err := cmd.Run()
-	run := recordedRun{Newman: NewmanResult{Output: out.String(), Duration: time.Since(start)}}
-	if ctx.Err() != nil {
-		run.Newman.Log(t)
-		t.Fatalf("newman %s did not finish within %v", filepath.Base(file), baNewmanTimeout)
-	}
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		run.Newman.ExitCode = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("running newman: %v", err)
-	}
-	data, err := os.ReadFile(report)
-	if err != nil {
-		run.Newman.Log(t)
-		t.Fatalf("newman %s wrote no report (exit %d)", filepath.Base(file), run.Newman.ExitCode)
+	proxy := []string{"HTTP_PROXY=" + rs.Proxy.URL, "HTTPS_PROXY=" + rs.Proxy.URL, "NO_PROXY=127.0.0.1", "ALL_PROXY="}
+	res := run.RunWith(t, RunOptions{Env: proxy, Timeout: baNewmanTimeout}, args...)
+	rec := recordedRun{Newman: res}
+	if res.Report == nil {
+		res.Log(t)
+		t.Fatalf("%s wrote no report for %s (exit %d)", run.Name, filepath.Base(file), res.ExitCode)
 	}
 	var rep baReport
-	if err := json.Unmarshal(data, &rep); err != nil {
-		t.Fatalf("newman report: %v", err)
+	if err := json.Unmarshal(res.Report, &rep); err != nil {
+		t.Fatalf("%s report: %v", run.Name, err)
 	}
 	// newman's JSON reporter pushes an item's execution object once per
 	// request event, pm.sendRequest included: the same object, ending as the
@@ -290,12 +254,12 @@ func runRecorded(t testing.TB, rs *Recorder, file string, vars map[string]string
 		if i+1 < len(rep.Run.Executions) && e.Cursor.Ref != "" && rep.Run.Executions[i+1].Cursor.Ref == e.Cursor.Ref {
 			continue
 		}
-		run.Execs = append(run.Execs, e)
+		rec.Execs = append(rec.Execs, e)
 	}
 	for _, f := range rep.Run.Failures {
-		run.Fails = append(run.Fails, fmt.Sprintf("%s: %s: %s", f.Source.Name, f.Error.Name, f.Error.Message))
+		rec.Fails = append(rec.Fails, fmt.Sprintf("%s: %s: %s", f.Source.Name, f.Error.Name, f.Error.Message))
 	}
-	for _, e := range run.Execs {
+	for _, e := range rec.Execs {
 		seq := 0
 		if e.Response != nil {
 			for _, h := range e.Response.Header {
@@ -304,17 +268,25 @@ func runRecorded(t testing.TB, rs *Recorder, file string, vars map[string]string
 				}
 			}
 		}
-		run.Seqs = append(run.Seqs, seq)
+		rec.Seqs = append(rec.Seqs, seq)
 	}
 	if os.Getenv("PMPREP_E2E_BA_TIMING") == "1" {
-		t.Logf("newman %s: %v, %d executions", filepath.Base(file), run.Newman.Duration.Round(time.Millisecond), len(run.Execs))
+		t.Logf("%s %s: %v, %d executions", run.Name, filepath.Base(file), rec.Newman.Duration.Round(time.Millisecond), len(rec.Execs))
 	}
-	run.Records = rs.Records(t)
-	run.bySeq = map[int]Record{}
-	for _, r := range run.Records {
-		run.bySeq[r.Seq] = r
+	rec.Records = rs.Records(t)
+	// The judge reads what reached the recorder: a runner that ignored the
+	// proxy would make every request look "untouched".
+	for _, e := range rec.Execs {
+		if e.Response != nil && len(rec.Records) == 0 {
+			res.Log(t)
+			t.Fatalf("%s got responses for %s but nothing reached the recorder: is it honouring HTTP_PROXY?", run.Name, filepath.Base(file))
+		}
 	}
-	return run
+	rec.bySeq = map[int]Record{}
+	for _, r := range rec.Records {
+		rec.bySeq[r.Seq] = r
+	}
+	return rec
 }
 
 // ---------------------------------------------------------------------------
@@ -340,6 +312,15 @@ type judgeOpts struct {
 	// BeforeRuns: reuse these before runs (two of them) instead of running
 	// the before copy again.
 	BeforeRuns []recordedRun
+	// Runner runs both copies; the zero Runner is newman.
+	Runner Runner
+}
+
+func (o judgeOpts) runner() Runner {
+	if o.Runner.run == nil {
+		return runners[0]
+	}
+	return o.Runner
 }
 
 // Request classes.
@@ -423,9 +404,9 @@ func (j *Judgement) expect(t testing.TB, managed, untouched, newAuth int) {
 // runBefore runs the before copy twice to learn what is volatile, or once
 // when the file can hold nothing volatile (no script, no {{$dynamic}}
 // variable, no form-data body): then both entries are that one run.
-func runBefore(t testing.TB, rs *Recorder, before string, vars map[string]string, args []string) []recordedRun {
+func runBefore(t testing.TB, run Runner, rs *Recorder, before string, vars map[string]string, args []string) []recordedRun {
 	t.Helper()
-	first := runRecorded(t, rs, before, vars, args...)
+	first := runRecorded(t, run, rs, before, vars, args...)
 	data, err := os.ReadFile(before)
 	if err != nil {
 		t.Fatal(err)
@@ -434,7 +415,7 @@ func runBefore(t testing.TB, rs *Recorder, before string, vars map[string]string
 	if !strings.Contains(s, `"exec"`) && !strings.Contains(s, "{{$") && !strings.Contains(s, "formdata") {
 		return []recordedRun{first, first}
 	}
-	return []recordedRun{first, runRecorded(t, rs, before, vars, args...)}
+	return []recordedRun{first, runRecorded(t, run, rs, before, vars, args...)}
 }
 
 // judgeVars is the full variable set of every run: opts.Vars plus the
@@ -450,8 +431,8 @@ func judgeVars(opts judgeOpts) map[string]string {
 	return vars
 }
 
-// judgeBeforeAfter runs before and after (files) under newman and judges
-// every request; see the file comment.
+// judgeBeforeAfter runs before and after (files) under opts.Runner (newman
+// when unset) and judges every request; see the file comment.
 func judgeBeforeAfter(t testing.TB, rs *Recorder, beforeFile, afterFile string, opts judgeOpts) *Judgement {
 	t.Helper()
 	oracle := effectiveAuthOracleList(t, beforeFile)
@@ -463,11 +444,12 @@ func judgeBeforeAfter(t testing.TB, rs *Recorder, beforeFile, afterFile string, 
 	}
 	defaultManaged(t, beforeFile, oracle, &opts)
 	vars := judgeVars(opts)
+	run := opts.runner()
 	befores := opts.BeforeRuns
 	if len(befores) < 2 {
-		befores = runBefore(t, rs, beforeFile, vars, opts.Args)
+		befores = runBefore(t, run, rs, beforeFile, vars, opts.Args)
 	}
-	after := runRecorded(t, rs, afterFile, vars, opts.Args...)
+	after := runRecorded(t, run, rs, afterFile, vars, opts.Args...)
 	return judgeRuns(beforeFile, oracle, befores, after, opts)
 }
 

@@ -81,24 +81,27 @@ func TestBeforeAfterCases(t *testing.T) {
 			variants = append(variants, variant{"zero-config", func(*Recorder) []string { return nil }})
 		}
 		for _, v := range variants {
-			c, v := c, v
-			t.Run(c.file+"/"+v.name, func(t *testing.T) {
-				t.Parallel()
-				rs := pool.get(t)
-				in := filepath.Join(beforeAfterDir(t), c.file+".postman_collection.json")
-				out, code, stderr := injectCopy(t, in, v.args(rs)...)
-				if code != 0 {
-					t.Fatalf("pmprep inject exit %d: %s", code, stderr)
-				}
-				j := judgeBeforeAfter(t, rs, in, out, judgeOpts{
-					ManagedVars: c.managedVars,
-					Vars:        judgeRunVars(t, rs, in, ""),
+			for _, run := range runners {
+				c, v := c, v
+				t.Run(c.file+"/"+v.name+"/"+run.Name, func(t *testing.T) {
+					t.Parallel()
+					rs := pool.get(t)
+					in := filepath.Join(beforeAfterDir(t), c.file+".postman_collection.json")
+					out, code, stderr := injectCopy(t, in, v.args(rs)...)
+					if code != 0 {
+						t.Fatalf("pmprep inject exit %d: %s", code, stderr)
+					}
+					j := judgeBeforeAfter(t, rs, in, out, judgeOpts{
+						ManagedVars: c.managedVars,
+						Vars:        judgeRunVars(t, rs, in, ""),
+						Runner:      run,
+					})
+					j.expect(t, c.managed, c.untouched, c.fresh)
+					if t.Failed() {
+						t.Logf("pmprep inject summary:\n%s", stderr)
+					}
 				})
-				j.expect(t, c.managed, c.untouched, c.fresh)
-				if t.Failed() {
-					t.Logf("pmprep inject summary:\n%s", stderr)
-				}
-			})
+			}
 		}
 	}
 }
@@ -113,7 +116,7 @@ func TestBeforeAfterJudgeSelfTest(t *testing.T) {
 	before := filepath.Join(dir, "judge-selftest-before.postman_collection.json")
 	vars := judgeRunVars(t, rs, before, "")
 	opts := judgeOpts{Vars: vars}
-	befores := runBefore(t, rs, before, judgeVars(withManaged(t, before, opts)), nil)
+	befores := runBefore(t, runners[0], rs, before, judgeVars(withManaged(t, before, opts)), nil)
 	opts.BeforeRuns = befores
 
 	good := judgeBeforeAfter(t, rs, before, filepath.Join(dir, "judge-selftest-after-good.postman_collection.json"), opts)
@@ -213,7 +216,7 @@ func TestBeforeAfterCorpus(t *testing.T) {
 					base.Vars = withVar(base.Vars, mv, "STALE-"+mv)
 				}
 			}
-			befores := runBefore(t, rs, in, judgeVars(base), base.Args)
+			befores := runBefore(t, runners[0], rs, in, judgeVars(base), base.Args)
 			for _, v := range accepted {
 				opts := declared[v.name]
 				opts.Vars, opts.BeforeRuns = base.Vars, befores

@@ -792,6 +792,7 @@ type NewmanResult struct {
 	ExitCode int
 	Output   string         // combined stdout and stderr, raw: pass it through redact before logging
 	Summary  *NewmanSummary // nil when newman wrote no JSON report
+	Report   []byte         // the JSON report as written, for readers that need more than Summary
 	Duration time.Duration
 }
 
@@ -808,20 +809,66 @@ func (r NewmanResult) Log(t testing.TB) {
 // a timeout fails the test. Do not pass --reporters.
 func newman(t testing.TB, args ...string) NewmanResult {
 	t.Helper()
+	return newmanWith(t, RunOptions{}, args...)
+}
+
+// newmanWith is newman with o's environment and timeout.
+func newmanWith(t testing.TB, o RunOptions, args ...string) NewmanResult {
+	t.Helper()
 	requireE2EDeps(t)
 	for _, a := range args {
 		if a == "--reporters" || a == "-r" || strings.HasPrefix(a, "--reporters=") {
 			t.Fatalf("newman helper: do not pass %s; the helper sets cli,json", a)
 		}
 	}
-	bin := filepath.Join(e2eDir(t), "node_modules", ".bin", "newman")
 	report := filepath.Join(t.TempDir(), "newman-report.json")
 	full := append([]string{"run"}, args...)
 	full = append(full, "--reporters", "cli,json", "--reporter-json-export", report, "--color", "off", "--disable-unicode")
+	return runnerProcess(t, runnerCommand{
+		What:   "newman",
+		Bin:    filepath.Join(e2eDir(t), "node_modules", ".bin", "newman"),
+		Args:   full,
+		Env:    mergeEnv(os.Environ(), o.Env),
+		Report: report,
+	}, o.timeout())
+}
 
-	ctx, cancel := context.WithTimeout(context.Background(), newmanTimeout)
+// RunOptions are what a scenario may change about a runner's process.
+type RunOptions struct {
+	// Env entries (KEY=VALUE) replace inherited variables of the same name,
+	// compared case-insensitively (proxy variables come in both cases).
+	Env []string
+	// Timeout bounds the run; 0 means newmanTimeout.
+	Timeout time.Duration
+}
+
+func (o RunOptions) timeout() time.Duration {
+	if o.Timeout > 0 {
+		return o.Timeout
+	}
+	return newmanTimeout
+}
+
+// runnerCommand is one runner process to start.
+type runnerCommand struct {
+	What   string // "newman", "the Postman CLI": for messages
+	Bin    string
+	Args   []string
+	Dir    string   // working directory; "" is the test's
+	Env    []string // the whole environment
+	Report string   // where the runner writes its newman-shaped JSON report
+}
+
+// runnerProcess runs c in its own process group (killed whole on timeout),
+// output combined, and reads its JSON report. A non-zero exit is returned,
+// not failed on; a timeout or a report that is not JSON fails the test.
+func runnerProcess(t testing.TB, c runnerCommand, timeout time.Duration) NewmanResult {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, full...)
+	cmd := exec.CommandContext(ctx, c.Bin, c.Args...)
+	cmd.Dir = c.Dir
+	cmd.Env = c.Env
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second
@@ -834,7 +881,7 @@ func newman(t testing.TB, args ...string) NewmanResult {
 	if ctx.Err() != nil {
 		res.ExitCode = -1
 		res.Log(t)
-		t.Fatalf("newman did not finish within %v", newmanTimeout)
+		t.Fatalf("%s did not finish within %v", c.What, timeout)
 	}
 	var exitErr *exec.ExitError
 	switch {
@@ -842,16 +889,34 @@ func newman(t testing.TB, args ...string) NewmanResult {
 	case errors.As(err, &exitErr):
 		res.ExitCode = exitErr.ExitCode()
 	default:
-		t.Fatalf("running newman: %v", err)
+		t.Fatalf("running %s: %v", c.What, err)
 	}
-	if data, err := os.ReadFile(report); err == nil {
+	if data, err := os.ReadFile(c.Report); err == nil {
 		var s NewmanSummary
 		if err := json.Unmarshal(data, &s); err != nil {
-			t.Fatalf("newman JSON report: %v", err)
+			t.Fatalf("%s JSON report: %v", c.What, err)
 		}
-		res.Summary = &s
+		res.Summary, res.Report = &s, data
 	}
 	return res
+}
+
+// mergeEnv is base with set's entries replacing those of the same name
+// (case-insensitively), set's added at the end.
+func mergeEnv(base, set []string) []string {
+	names := map[string]bool{}
+	for _, kv := range set {
+		k, _, _ := strings.Cut(kv, "=")
+		names[strings.ToUpper(k)] = true
+	}
+	env := make([]string, 0, len(base)+len(set))
+	for _, kv := range base {
+		k, _, _ := strings.Cut(kv, "=")
+		if !names[strings.ToUpper(k)] {
+			env = append(env, kv)
+		}
+	}
+	return append(env, set...)
 }
 
 // ---------------------------------------------------------------------------

@@ -93,7 +93,7 @@ func TestPostmanCLILeavesNothingInHome(t *testing.T) {
 	registerSecrets(tr.AccessToken)
 	home := t.TempDir()
 	coll := filepath.Join(e2eDir(t), "smoke.postman_collection.json")
-	r := postmanCLIIn(t, home, coll, "--env-var", "api="+srv.API, "--env-var", "access_token="+tr.AccessToken)
+	r := postmanCLIIn(t, home, RunOptions{}, coll, "--env-var", "api="+srv.API, "--env-var", "access_token="+tr.AccessToken)
 	mustPass(t, r)
 	if !strings.Contains(r.Output, "postman login") {
 		t.Errorf("expected the CLI's login notice in its output (the run must pass despite it)")

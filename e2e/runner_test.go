@@ -23,20 +23,14 @@ package e2e
 // (--no-report-events).
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
-	"time"
 )
 
 // postmanCLIPackage and postmanCLIVersion name the pinned Postman CLI.
@@ -48,15 +42,29 @@ const (
 // Runner is one collection runner the scenarios run under.
 type Runner struct {
 	Name string // "newman" or "postman-cli": the subtest name
-	// Run runs a collection with newman-style arguments (absolute paths) and
-	// returns exit code, newman-shaped summary and output.
-	Run func(t testing.TB, args ...string) NewmanResult
+	run  func(t testing.TB, o RunOptions, args ...string) NewmanResult
+}
+
+// Run runs a collection with newman-style arguments (absolute paths) and
+// returns exit code, newman-shaped summary and output.
+func (r Runner) Run(t testing.TB, args ...string) NewmanResult {
+	t.Helper()
+	return r.run(t, RunOptions{}, args...)
+}
+
+// RunWith is Run with o's environment and timeout.
+func (r Runner) RunWith(t testing.TB, o RunOptions, args ...string) NewmanResult {
+	t.Helper()
+	return r.run(t, o, args...)
 }
 
 // runners lists every runner pmprep's script is proven under.
 var runners = []Runner{
-	{Name: "newman", Run: newman},
-	{Name: "postman-cli", Run: postmanCLI},
+	{Name: "newman", run: newmanWith},
+	{Name: "postman-cli", run: func(t testing.TB, o RunOptions, args ...string) NewmanResult {
+		t.Helper()
+		return postmanCLIIn(t, t.TempDir(), o, args...)
+	}},
 }
 
 // forEachRunner runs body once per runner, as subtest t.Run(runner.Name).
@@ -152,77 +160,44 @@ func postmanCLIArgs(t testing.TB, args []string) []string {
 // not failed on; a timeout fails the test.
 func postmanCLI(t testing.TB, args ...string) NewmanResult {
 	t.Helper()
-	return postmanCLIIn(t, t.TempDir(), args...)
+	return postmanCLIIn(t, t.TempDir(), RunOptions{}, args...)
 }
 
-// postmanCLIIn is postmanCLI with HOME (and the working directory) home.
-func postmanCLIIn(t testing.TB, home string, args ...string) NewmanResult {
+// postmanCLIIn is postmanCLI with HOME (and the working directory) home and
+// o's environment and timeout.
+func postmanCLIIn(t testing.TB, home string, o RunOptions, args ...string) NewmanResult {
 	t.Helper()
 	bin := requirePostmanCLI(t)
 	report := filepath.Join(t.TempDir(), "postman-cli-report.json")
 	full := append([]string{"collection", "run"}, postmanCLIArgs(t, args)...)
 	full = append(full, "-r", "cli,json", "--reporter-json-export", report,
 		"--reporter-json-structure", "newman", "--disable-unicode", "--no-report-events")
-
-	ctx, cancel := context.WithTimeout(context.Background(), newmanTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, full...)
-	cmd.Dir = home
-	cmd.Env = postmanCLIEnv(home)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = 5 * time.Second
-	var out bytes.Buffer
-	cmd.Stdout = &out
-	cmd.Stderr = &out
-	start := time.Now()
-	err := cmd.Run()
-	res := NewmanResult{Output: out.String(), Duration: time.Since(start)}
-	if ctx.Err() != nil {
-		res.ExitCode = -1
-		res.Log(t)
-		t.Fatalf("the Postman CLI did not finish within %v", newmanTimeout)
-	}
-	var exitErr *exec.ExitError
-	switch {
-	case err == nil:
-	case errors.As(err, &exitErr):
-		res.ExitCode = exitErr.ExitCode()
-	default:
-		t.Fatalf("running the Postman CLI: %v", err)
-	}
-	if data, err := os.ReadFile(report); err == nil {
-		var s NewmanSummary
-		if err := json.Unmarshal(data, &s); err != nil {
-			t.Fatalf("Postman CLI JSON report: %v", err)
-		}
-		res.Summary = &s
-	}
-	return res
+	return runnerProcess(t, runnerCommand{
+		What:   "the Postman CLI",
+		Bin:    bin,
+		Args:   full,
+		Dir:    home,
+		Env:    mergeEnv(postmanCLIEnv(home), o.Env),
+		Report: report,
+	}, o.timeout())
 }
 
 // postmanCLIEnv is the process environment with HOME, XDG directories and
 // the CLI's own switches pointed at home.
 func postmanCLIEnv(home string) []string {
-	set := map[string]string{
-		"HOME":                          home,
-		"XDG_CONFIG_HOME":               filepath.Join(home, ".config"),
-		"XDG_CACHE_HOME":                filepath.Join(home, ".cache"),
-		"XDG_DATA_HOME":                 filepath.Join(home, ".local", "share"),
-		"XDG_STATE_HOME":                filepath.Join(home, ".local", "state"),
-		"POSTMAN_CLI_SKIP_UPDATE_CHECK": "1",
-		"NO_COLOR":                      "1",
-	}
-	var env []string
+	var inherited []string
 	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		if _, ok := set[k]; ok || k == "POSTMAN_API_KEY" {
-			continue
+		if !strings.HasPrefix(kv, "POSTMAN_API_KEY=") { // never log in
+			inherited = append(inherited, kv)
 		}
-		env = append(env, kv)
 	}
-	for k, v := range set {
-		env = append(env, k+"="+v)
-	}
-	return env
+	return mergeEnv(inherited, []string{
+		"HOME=" + home,
+		"XDG_CONFIG_HOME=" + filepath.Join(home, ".config"),
+		"XDG_CACHE_HOME=" + filepath.Join(home, ".cache"),
+		"XDG_DATA_HOME=" + filepath.Join(home, ".local", "share"),
+		"XDG_STATE_HOME=" + filepath.Join(home, ".local", "state"),
+		"POSTMAN_CLI_SKIP_UPDATE_CHECK=1",
+		"NO_COLOR=1",
+	})
 }

@@ -154,7 +154,8 @@ type Variable struct {
 // paths and names only, never values.
 type InjectReport struct {
 	Changed        bool
-	ScriptAction   string   // "added", "replaced", "moved" or "unchanged"
+	ScriptAction   string   // the pre-request block: "added", "replaced", "moved" or "unchanged"
+	TestAction     string   // the test block (--retry-401): the same, or "removed"
 	AuthAction     string   // "added", "replaced (was apikey)", "edited", "unchanged"
 	DeclaredVars   []string // variable keys added
 	DroppedVars    []string // empty variable declarations removed
@@ -200,7 +201,7 @@ func PlanInject(doc *Document, plan InjectPlan) (*Editor, *InjectReport, error) 
 			return nil, nil, err
 		}
 	}
-	rep.ScriptAction = injectEvents(e, root, top["event"], plan)
+	rep.ScriptAction, rep.TestAction = injectEvents(e, root, top["event"], plan)
 	rep.DeclaredVars = declareVariables(e, root, top["variable"], plan.Variables)
 	rep.DroppedVars = dropEmptyVariables(e, top["variable"], plan.DropEmpty, plan.Variables)
 	rep.Changed = e.Changed()
@@ -272,29 +273,29 @@ func findBlocks(events gjson.Result, listen string, plan InjectPlan) []block {
 
 // injectEvents puts pmprep's pre-request (and test) block in an event of
 // its own, after the user's, and takes earlier blocks out of the user's.
-func injectEvents(e *Editor, root, events gjson.Result, plan InjectPlan) string {
+func injectEvents(e *Editor, root, events gjson.Result, plan InjectPlan) (prerequest, test string) {
 	want := []struct {
 		listen string
 		lines  []string
 	}{{"prerequest", plan.PreRequest}, {"test", plan.Test}}
+	actions := map[string]string{"prerequest": "unchanged", "test": "unchanged"}
 	if !events.IsArray() {
 		var add Array
 		for _, w := range want {
 			if w.lines != nil {
 				add = append(add, scriptEvent(w.listen, w.lines))
+				actions[w.listen] = "added"
 			}
 		}
-		if len(add) == 0 {
-			return "unchanged"
+		if len(add) > 0 {
+			if events.Exists() {
+				e.Replace(events, add)
+			} else {
+				e.AppendMember(root, "event", add)
+			}
 		}
-		if events.Exists() {
-			e.Replace(events, add)
-		} else {
-			e.AppendMember(root, "event", add)
-		}
-		return "added"
+		return actions["prerequest"], actions["test"]
 	}
-	action := "unchanged"
 	for _, w := range want {
 		a := "unchanged"
 		kept := false // our own event holds the new block
@@ -321,11 +322,9 @@ func injectEvents(e *Editor, root, events gjson.Result, plan InjectPlan) string 
 				a = "added"
 			}
 		}
-		if w.listen == "prerequest" {
-			action = a
-		}
+		actions[w.listen] = a
 	}
-	return action
+	return actions["prerequest"], actions["test"]
 }
 
 func sameLines(elems []gjson.Result, lines []string) bool {

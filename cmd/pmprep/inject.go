@@ -275,8 +275,8 @@ func printInjectSummary(w io.Writer, a injectArgs, p *injectpkg.Plan, r script.R
 	}
 	fmt.Fprintf(w, "pmprep inject: %s -> %s\n", a.input, dest)
 	fmt.Fprintf(w, "  pre-request script: %s (settings %s)\n", rep.ScriptAction, r.Hash)
-	if p.Script.Retry401 {
-		fmt.Fprintf(w, "  test script: 401 retry added\n")
+	if p.Script.Retry401 || rep.TestAction == "removed" {
+		fmt.Fprintf(w, "  test script (401 retry): %s\n", rep.TestAction)
 	}
 	fmt.Fprintf(w, "  collection auth: %s (%s)\n", rep.AuthAction, orNone(p.AuthType))
 	if len(rep.DeclaredVars) > 0 {

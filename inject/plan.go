@@ -735,8 +735,12 @@ func (b *builder) block(d int, typ string, old gjson.Result) *collection.AuthBlo
 				v = o.Value
 			}
 		}
+		moved := false
 		if ref, ok := secret[kv.Key]; ok && (kv.Key == "accessToken" || v != "" && !strings.Contains(v, "{{")) {
-			v = ref
+			// A secret written as a number or an object (hand-edited
+			// files) moves out too, as the summary says: as the string
+			// reference.
+			v, moved = ref, true
 		}
 		if kv.Key == "accessTokenUrl" && b.zc != nil && b.zc.movedURL {
 			v = "{{" + s.Vars.TokenURL + "}}"
@@ -744,7 +748,7 @@ func (b *builder) block(d int, typ string, old gjson.Result) *collection.AuthBlo
 		if kv.Key == "tokenRequestParams" && kv.Result.IsArray() {
 			kv.Result.Raw = movedParams(kv.Result.Raw)
 		}
-		if kv.Result.Type == gjson.String || kv.Result.Type == gjson.Null {
+		if moved || kv.Result.Type == gjson.String || kv.Result.Type == gjson.Null {
 			out = append(out, collection.AuthParam{Key: kv.Key, Value: v})
 		} else {
 			out = append(out, collection.AuthParam{Key: kv.Key, Value: kv.Result.Raw, Raw: true})

@@ -495,3 +495,27 @@ func TestSharedNamePathUsesRequestIDs(t *testing.T) {
 		t.Errorf("requests (-want +got):\n%s", diff)
 	}
 }
+
+// A client secret written as a number (hand-edited files) is reported as
+// moved out, and is: the block then holds the string reference.
+func TestNonStringSecretMovesOut(t *testing.T) {
+	p, out := run(t, `"auth": {"type": "oauth2", "oauth2": [
+		{"key": "grant_type", "value": "client_credentials"},
+		{"key": "accessTokenUrl", "value": "https://auth.test/token"},
+		{"key": "clientId", "value": "app"},
+		{"key": "clientSecret", "value": 84736251907}]},
+		"item": [{"name": "A", "request": {"url": "https://api.test/a"}}]`, Options{})
+	if strings.Contains(out, "84736251907") {
+		t.Errorf("the numeric secret stayed in the file")
+	}
+	moved := false
+	for _, m := range p.Report.ZeroConfig.Moved {
+		moved = moved || strings.HasSuffix(m.Path, ".clientSecret")
+	}
+	if !moved {
+		t.Errorf("the summary does not list the secret as moved: %+v", p.Report.ZeroConfig.Moved)
+	}
+	if got := get(t, out, `auth.oauth2.#(key=="clientSecret").value`); got.Type != gjson.String || !strings.HasPrefix(got.Str, "{{") {
+		t.Errorf("clientSecret is %s, want a {{variable}} string", got.Raw)
+	}
+}

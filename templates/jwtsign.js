@@ -8,6 +8,7 @@
 
 // pmprepJwtSign(CryptoJS, alg, keyText, header, claims) -> "b64url(header).b64url(claims).b64url(sig)"
 // alg HS256: keyText is the shared secret; RS256, RS384, RS512, PS256: an RSA PEM; ES256: an EC P-256 PEM.
+// Errors say "the private key" (its variable is renamable): the caller prefixes the variable's name.
 function pmprepJwtSign(C, alg, keyText, header, claims) {
   var h = { alg: alg, typ: 'JWT' }, k, input, sig;
   for (k in header || {}) if (k !== 'alg' && k !== 'typ') h[k] = header[k];

@@ -578,10 +578,11 @@ func TestJwtsignInRunners(t *testing.T) {
 	script := string(lib) + `
 var C = require('crypto-js'), n = 20, out = { webcrypto: typeof crypto };
 [['RS256', 'rsa_key'], ['PS256', 'rsa_key'], ['ES256', 'ec_key']].forEach(function (c) {
-  var key = pm.environment.get(c[1]), t0 = Date.now(), jws, i;
+  var key = pm.environment.get(c[1]), claims = ` + string(mustDER(json.Marshal(testClaims))) + `, t0 = Date.now(), jws, i;
   out[c[0] + '_default'] = pmprepJwtKeyAlg(key);
-  for (i = 0; i < n; i++) jws = pmprepJwtSign(C, c[0], key, { kid: 'k1' }, ` + string(mustDER(json.Marshal(testClaims))) + `);
-  out[c[0]] = jws;
+  out[c[0]] = pmprepJwtSign(C, c[0], key, { kid: 'k1' }, claims);
+  out[c[0] + '_first_ms'] = Date.now() - t0; // what a run pays: one signature per token request
+  for (t0 = Date.now(), i = 0; i < n; i++) jws = pmprepJwtSign(C, c[0], key, { kid: 'k1' }, claims);
   out[c[0] + '_ms'] = (Date.now() - t0) / n;
 });
 pm.variables.set('signed', JSON.stringify(out));
@@ -657,10 +658,11 @@ pm.variables.set('signed', JSON.stringify(out));
 				}
 				jws, _ := body[alg].(string)
 				verifyJWS(t, jws, alg, pub)
+				first, _ := body[alg+"_first_ms"].(float64)
 				ms, _ := body[alg+"_ms"].(float64)
-				t.Logf("%s: %s: %.1f ms per signature (2048-bit RSA or P-256, mean of 20)", runner.name, alg, ms)
-				if ms > 500 {
-					t.Errorf("%s took %.1f ms per signature, want well under 1 s", alg, ms)
+				t.Logf("%s: %s (2048-bit RSA or P-256): first signature %.0f ms, then %.1f ms each (mean of 20)", runner.name, alg, first, ms)
+				if first > 500 || ms > 500 {
+					t.Errorf("%s took %.0f ms for the first signature, %.1f ms later; want well under 1 s", alg, first, ms)
 				}
 			}
 			if body["RS256_default"] != "RS256" || body["ES256_default"] != "ES256" {

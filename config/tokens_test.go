@@ -13,7 +13,7 @@ import (
 	"github.com/pmprep/pmprep/script"
 )
 
-// tokensYAML is the example of the README's config section.
+// tokensYAML is the tokens: example of docs/config.md.
 const tokensYAML = `auth:
   client_auth: basic
   skew: 30s
@@ -423,20 +423,19 @@ func TestTokenErrors(t *testing.T) {
 	}
 }
 
-// The README's tokens: example is the one these tests use.
+// The tokens: example of docs/config.md is the one these tests use.
 func TestREADMETokensExample(t *testing.T) {
-	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "config.md"))
 	if err != nil {
-		t.Skip("no README:", err)
+		t.Skip("no docs/config.md:", err)
 	}
-	_, section, _ := strings.Cut(string(readme), "## The config file")
-	section, _, _ = strings.Cut(section, "\n## ")
+	section := string(doc)
 	for _, block := range strings.Split(section, "```yaml\n")[1:] {
 		block, _, _ = strings.Cut(block, "```")
 		if !strings.Contains(block, "tokens:") {
 			continue
 		}
-		c, err := Parse("README.md", []byte(block))
+		c, err := Parse("docs/config.md", []byte(block))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -445,9 +444,9 @@ func TestREADMETokensExample(t *testing.T) {
 			t.Fatal(err)
 		}
 		if diff := cmp.Diff(want.TokenSettings(base()), c.TokenSettings(base())); diff != "" {
-			t.Errorf("README's tokens: example differs from tokensYAML (-want +got):\n%s", diff)
+			t.Errorf("docs/config.md's tokens: example differs from tokensYAML (-want +got):\n%s", diff)
 		}
 		return
 	}
-	t.Error("no yaml block with tokens: in the README's config section")
+	t.Error("no yaml block with tokens: in docs/config.md")
 }

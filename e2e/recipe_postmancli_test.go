@@ -12,8 +12,8 @@ import (
 	"time"
 )
 
-// The README's CI recipe with the Postman CLI: the "Use in CI" lines up to
-// the newman run (inject, envs), then the sh block of the runners section,
+// The CI recipe with the Postman CLI: the lines of docs/ci.md's recipe up to
+// the newman run (inject, envs), then the sh block of its Postman CLI section,
 // with `postman` on PATH, a temporary HOME and the secret from the CI
 // environment.
 func TestReadmePostmanCLIRecipe(t *testing.T) {
@@ -21,17 +21,17 @@ func TestReadmePostmanCLIRecipe(t *testing.T) {
 	srv := startServers(t, 60*time.Second)
 	prep, _, ok := strings.Cut(readmeRecipe(t), "newman run")
 	if !ok {
-		t.Fatal("the README's CI recipe has no newman run line")
+		t.Fatal("docs/ci.md's recipe has no newman run line")
 	}
-	data, err := os.ReadFile(filepath.Join(repoRoot(t), "README.md"))
+	data, err := os.ReadFile(filepath.Join(repoRoot(t), "docs", "ci.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, section, ok := strings.Cut(string(data), "## Runners: newman and the Postman CLI")
+	_, section, ok := strings.Cut(string(data), "## The Postman CLI")
 	_, block, ok2 := strings.Cut(section, "```sh\n")
 	block, _, ok3 := strings.Cut(block, "```")
 	if !ok || !ok2 || !ok3 || !strings.HasPrefix(block, "postman collection run") {
-		t.Fatal("the README's runners section has no sh block starting with postman collection run")
+		t.Fatal("docs/ci.md's Postman CLI section has no sh block starting with postman collection run")
 	}
 	dir := t.TempDir()
 	cfg := fmt.Sprintf(`collection: api.postman_collection.json

@@ -12,21 +12,17 @@ import (
 	"time"
 )
 
-// readmeRecipe returns the shell lines of the README's "Use in CI" recipe.
+// readmeRecipe returns the shell lines of the CI recipe (docs/ci.md).
 func readmeRecipe(t *testing.T) string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(repoRoot(t), "README.md"))
+	data, err := os.ReadFile(filepath.Join(repoRoot(t), "docs", "ci.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, section, ok := strings.Cut(string(data), "## Use in CI")
-	if !ok {
-		t.Fatal(`README has no "## Use in CI" section`)
-	}
-	_, block, ok := strings.Cut(section, "```sh\n")
+	_, block, ok := strings.Cut(string(data), "```sh\n")
 	block, _, ok2 := strings.Cut(block, "```")
 	if !ok || !ok2 {
-		t.Fatal("no sh block in the README's CI recipe")
+		t.Fatal("no sh block in docs/ci.md")
 	}
 	var lines []string
 	for _, l := range strings.Split(block, "\n") {
@@ -53,7 +49,7 @@ const ciCollection = `{
 }
 `
 
-// The README's CI recipe runs as written: inject and envs from one
+// The CI recipe (docs/ci.md) runs as written: inject and envs from one
 // pmprep.yaml, newman with the secret from the CI environment — for staging
 // and prod, which use different clients.
 func TestReadmeCIRecipe(t *testing.T) {

@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/pmprep/pmprep"
+	"github.com/pmprep/pmprep/internal/version"
 	"github.com/urfave/cli/v2"
 )
 
@@ -60,11 +60,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 var testHookAction func(command string)
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
-	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprintf(c.App.Writer, "pmprep %s\n", pmprep.Version) }
+	build := version.Get()
+	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprintln(c.App.Writer, build) }
 	app := &cli.App{
 		Name:    "pmprep",
 		Usage:   "make exported Postman collections run unattended: OAuth 2.0 tokens, environments, no secrets in git",
-		Version: pmprep.Version,
+		Version: build.Version,
 		Description: "Every flag can also be set with its PMPREP_* environment variable. Precedence: " +
 			"command-line flag > PMPREP_* variable > pmprep.yaml > what the collection already says > built-in default.\n\n" +
 			"Exit codes: 0 success (strip: nothing found), 1 strip changed or found something, 2 usage error or bad input, " +

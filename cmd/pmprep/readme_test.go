@@ -225,7 +225,8 @@ var exampleChecks = map[string]func(t *testing.T, ex example){
 	"docs/install.md: # bash: add this line to ~/.bashrc":                                                             checkCompletionExample,
 	"docs/install.md: # zsh: add this line to ~/.zshrc, after compinit":                                               checkCompletionExample,
 	"docs/install.md: # fish: once (fish loads it from there by itself)":                                              checkCompletionExample,
-	"docs/hooks.md: # .pre-commit-config.yaml":                                                                        checkPreCommitConfig,
+	"docs/hooks.md: # .pre-commit-config.yaml":                                                                        checkPreCommitConfig("TestPreCommitFramework"),
+	"docs/hooks.md: # .pre-commit-config.yaml, with pmprep installed":                                                 checkPreCommitConfig("TestPreCommitSystemHooks"),
 	"docs/hooks.md: #!/bin/sh": checkPlainGitHook,
 	"docs/hooks.md: git ls-files -z -- '*.postman_collection.json' '*.postman_environment.json' '*.postman_globals.json' |": checkCIGuard,
 }
@@ -420,8 +421,12 @@ func checkPlainGitHook(t *testing.T, ex example) {
 
 // checkPreCommitConfig: the config names this repository, a rev that is a
 // commit of it, and hooks that commit's .pre-commit-hooks.yaml defines
-// (strip.TestPreCommitFramework runs those hooks through pre-commit).
-func checkPreCommitConfig(t *testing.T, ex example) {
+// (strip's test named test runs those hooks through pre-commit).
+func checkPreCommitConfig(test string) func(*testing.T, example) {
+	return func(t *testing.T, ex example) { checkPreCommitConfigBy(t, ex, test) }
+}
+
+func checkPreCommitConfigBy(t *testing.T, ex example, test string) {
 	var cfg struct {
 		Repos []struct {
 			Repo  string `yaml:"repo"`
@@ -470,7 +475,7 @@ func checkPreCommitConfig(t *testing.T, ex example) {
 			}
 		}
 	}
-	testedBy("strip", "TestPreCommitFramework")(t, example{file: ".pre-commit-hooks.yaml"})
+	testedBy("strip", test)(t, example{file: ".pre-commit-hooks.yaml"})
 }
 
 // checkGitHubWorkflow: every step runs or uses something; the commands are

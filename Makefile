@@ -7,7 +7,7 @@ E2E     := testdata/e2e
 NODE_OK := $(E2E)/node_modules/.pmprep-installed
 GOFILES := $(shell git ls-files '*.go' 2>/dev/null)
 
-.PHONY: all build test vet fmt-check unit e2e-deps precommit-deps completion-deps demo bench fuzz clean node
+.PHONY: all build test vet fmt-check unit e2e-deps precommit-deps completion-deps dist demo bench fuzz clean node
 
 all: build
 
@@ -55,6 +55,13 @@ test: e2e-deps precommit-deps completion-deps vet fmt-check
 # and pre-commit tests): seconds, no node needed.
 unit:
 	$(GO) test -short ./...
+
+# Release archives for linux and darwin (amd64, arm64) and windows/amd64,
+# reproducible, with SHA256SUMS, in build/dist (see docs/install.md).
+# VERSION defaults to pmprep.Version; the commit is the checkout's HEAD.
+VERSION ?=
+dist:
+	$(GO) run ./internal/dist $(if $(VERSION),-version $(VERSION))
 
 # RUNNER=postman-cli make demo runs it with the Postman CLI instead of newman.
 demo: build e2e-deps

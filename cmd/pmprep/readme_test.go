@@ -221,6 +221,7 @@ var exampleChecks = map[string]func(t *testing.T, ex example){
 	"docs/ci.md: api-tests:": checkGitLabJob,
 	"docs/config.md: collection: api.postman_collection.json   # the default input of inject; its name seeds env ids": testedBy("config", "TestREADMEExample"),
 	"docs/config.md: auth:                                # what every token inherits":                                testedBy("config", "TestREADMETokensExample"),
+	"docs/install.md: make dist VERSION=0.1.0   # build/dist: the five archives and SHA256SUMS":                       checkDistExample,
 	"docs/install.md: go install github.com/pmprep/pmprep/cmd/pmprep@latest":                                          checkGoInstall,
 	"docs/install.md: # bash: add this line to ~/.bashrc":                                                             checkCompletionExample,
 	"docs/install.md: # zsh: add this line to ~/.zshrc, after compinit":                                               checkCompletionExample,
@@ -301,6 +302,24 @@ func checkMakeTargets(t *testing.T, ex example) {
 	if n == 0 {
 		t.Error("no make command")
 	}
+}
+
+// checkDistExample: `make dist VERSION=…` runs internal/dist with that
+// version (make -n), and internal/dist's TestReproducibleArchive builds an
+// archive and runs the example's checksum line on it.
+func checkDistExample(t *testing.T, ex example) {
+	cmds := commands(ex.text)
+	if len(cmds) != 2 || cmds[1] != "cd build/dist && sha256sum -c SHA256SUMS" {
+		t.Fatalf("want make dist and the checksum line; got %q", cmds)
+	}
+	f := strings.Fields(cmds[0])
+	cmd := exec.Command("make", append([]string{"-n"}, f[1:]...)...)
+	cmd.Dir = repoRoot
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "go run ./internal/dist -version 0.1.0") {
+		t.Errorf("make -n %s: %v\n%s", strings.Join(f[1:], " "), err, out)
+	}
+	testedBy("internal/dist", "TestReproducibleArchive")(t, ex)
 }
 
 // commands returns a shell example's commands: comments dropped,

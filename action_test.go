@@ -377,6 +377,14 @@ func TestActionGoInstall(t *testing.T) {
 		t.Errorf("strip --check on a secret: failed=%v\n%s", res[1].failed, res[1].out)
 	}
 
+	// An empty version is latest: go install …@latest, which the local
+	// proxy answers with its one version.
+	j = newJob(t, env...)
+	res = j.use(a, map[string]string{"version": "", "args": "--version"})
+	if len(res) != 2 || res[0].failed || res[1].failed || !strings.Contains(res[0].out, "go install github.com/pmprep/pmprep/cmd/pmprep@latest: pmprep 0.9.9 (") {
+		t.Errorf("version \"\": %+v", res)
+	}
+
 	// An input is data: a version with a command substitution is not run.
 	j = newJob(t, env...)
 	res = j.use(a, map[string]string{"version": "$(touch pwned)", "args": "--version"})

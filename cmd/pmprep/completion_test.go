@@ -79,6 +79,39 @@ func TestCompletionCoversTheApp(t *testing.T) {
 	}
 }
 
+// TestFishCompletionCoversTheApp: as TestCompletionCoversTheApp, with
+// fish's own completion engine (complete -C) on the real script: every
+// long flag of every command.
+func TestFishCompletionCoversTheApp(t *testing.T) {
+	if _, err := exec.LookPath("fish"); err != nil {
+		if os.Getenv("PMPREP_E2E_REQUIRED") != "" {
+			t.Fatal("fish is not installed; make completion-deps installs it")
+		}
+		t.Skip("fish is not installed")
+	}
+	path := filepath.Join(t.TempDir(), "pmprep.fish")
+	if err := os.WriteFile(path, []byte(completionScript(t, "fish")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	app := newApp(strings.NewReader(""), io.Discard, io.Discard)
+	script := "source " + path + "\n"
+	for _, c := range app.Commands {
+		script += "complete -C'pmprep " + c.Name + " --'; echo '<end>'\n"
+	}
+	out, err := exec.Command("fish", "--no-config", "-c", script).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := strings.Split(string(out), "<end>\n")
+	for i, c := range app.Commands {
+		for _, f := range c.Flags {
+			if n := f.Names()[0]; !strings.Contains(parts[i], "--"+n+"\t") {
+				t.Errorf("fish: pmprep %s --<TAB> does not offer --%s:\n%s", c.Name, n, parts[i])
+			}
+		}
+	}
+}
+
 func dashedName(n string) string {
 	if len(n) == 1 {
 		return "-" + n

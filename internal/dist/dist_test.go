@@ -246,3 +246,60 @@ func goEnv(t *testing.T, key string) string {
 	}
 	return strings.TrimSpace(string(out))
 }
+
+// TestStamps: the commit is HEAD's, "-dirty" when a tracked file changed
+// (an untracked one changes nothing); entries are dated by the commit, or
+// by SOURCE_DATE_EPOCH when set.
+func TestStamps(t *testing.T) {
+	dir := t.TempDir()
+	gitIn := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
+			"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.test", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.test",
+			"GIT_COMMITTER_DATE=2026-01-02T03:04:05Z")
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("git %v: %v", args, err)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	if _, err := headCommit(dir); err == nil || !strings.Contains(err.Error(), "give -commit") {
+		t.Errorf("outside a checkout: %v", err)
+	}
+	gitIn("init", "-q")
+	if err := os.WriteFile(filepath.Join(dir, "a.go"), []byte("package a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gitIn("add", "-A")
+	gitIn("commit", "-q", "-m", "a")
+	head := gitIn("rev-parse", "HEAD")
+	check := func(want string) {
+		t.Helper()
+		if got, err := headCommit(dir); err != nil || got != want {
+			t.Errorf("headCommit: %q, %v; want %q", got, err, want)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "untracked.txt"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	check(head)
+	if err := os.WriteFile(filepath.Join(dir, "a.go"), []byte("package a // changed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	check(head + "-dirty")
+
+	t.Setenv("SOURCE_DATE_EPOCH", "")
+	if got, err := sourceTime(dir); err != nil || !got.Equal(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)) {
+		t.Errorf("commit time: %v, %v", got, err)
+	}
+	t.Setenv("SOURCE_DATE_EPOCH", "1700000000")
+	if got, err := sourceTime(dir); err != nil || got.Unix() != 1700000000 {
+		t.Errorf("SOURCE_DATE_EPOCH: %v, %v", got, err)
+	}
+	t.Setenv("SOURCE_DATE_EPOCH", "yesterday")
+	if _, err := sourceTime(dir); err == nil || !strings.Contains(err.Error(), "want seconds since 1970") {
+		t.Errorf("a bad SOURCE_DATE_EPOCH: %v", err)
+	}
+}

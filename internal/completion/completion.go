@@ -24,7 +24,7 @@ import (
 // Program is the command line to complete.
 type Program struct {
 	Name     string
-	Flags    []Flag // global flags (--help, --version)
+	Flags    []Flag // global flags, such as --help and --version: they take no value and end the line
 	Commands []Command
 }
 

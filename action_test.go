@@ -385,6 +385,19 @@ func TestActionGoInstall(t *testing.T) {
 		t.Errorf("version \"\": %+v", res)
 	}
 
+	// No release archive and no Go: the step fails saying what to add.
+	var noGo []string
+	for _, d := range filepath.SplitList(os.Getenv("PATH")) {
+		if _, err := os.Stat(filepath.Join(d, "go")); err != nil {
+			noGo = append(noGo, d)
+		}
+	}
+	j = newJob(t, append(env, "PATH="+strings.Join(noGo, string(os.PathListSeparator)))...)
+	res = j.use(a, map[string]string{"version": "0.9.9", "args": "--version"})
+	if len(res) != 1 || !res[0].failed || !strings.Contains(res[0].out, "no release archive and no Go to build it; add actions/setup-go") {
+		t.Errorf("without Go: %+v", res)
+	}
+
 	// An input is data: a version with a command substitution is not run.
 	j = newJob(t, env...)
 	res = j.use(a, map[string]string{"version": "$(touch pwned)", "args": "--version"})

@@ -7,7 +7,7 @@ E2E     := testdata/e2e
 NODE_OK := $(E2E)/node_modules/.pmprep-installed
 GOFILES := $(shell git ls-files '*.go' 2>/dev/null)
 
-.PHONY: all build test vet fmt-check unit e2e-deps precommit-deps demo bench fuzz clean node
+.PHONY: all build test vet fmt-check unit e2e-deps precommit-deps completion-deps dist demo bench fuzz clean node
 
 all: build
 
@@ -34,6 +34,11 @@ precommit-deps:
 	@command -v pre-commit >/dev/null || \
 		{ echo "installing pre-commit from Debian"; apt-get update -qq && apt-get install -y -qq pre-commit; }
 
+# zsh and fish from Debian, for the completion tests (bash is always there).
+completion-deps:
+	@command -v zsh >/dev/null && command -v fish >/dev/null || \
+		{ echo "installing zsh and fish from Debian"; apt-get update -qq && apt-get install -y -qq zsh fish; }
+
 vet:
 	$(GO) vet ./...
 
@@ -41,15 +46,22 @@ fmt-check:
 	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
 # All tests, end-to-end included: PMPREP_E2E_REQUIRED makes a missing
-# newman or Postman CLI a failure instead of a skip. The e2e package runs
+# newman, Postman CLI, zsh or fish a failure instead of a skip. The e2e package runs
 # about 9 minutes on 2 cores, near go test's default 10-minute timeout.
-test: e2e-deps precommit-deps vet fmt-check
+test: e2e-deps precommit-deps completion-deps vet fmt-check
 	PMPREP_E2E_REQUIRED=1 $(GO) test -count=1 -timeout 40m ./...
 
 # The fast tests only (-short skips end-to-end, corpus, hostile big-file
 # and pre-commit tests): seconds, no node needed.
 unit:
 	$(GO) test -short ./...
+
+# Release archives for linux and darwin (amd64, arm64) and windows/amd64,
+# reproducible, with SHA256SUMS, in build/dist (see docs/install.md).
+# VERSION defaults to pmprep.Version; the commit is the checkout's HEAD.
+VERSION ?=
+dist:
+	$(GO) run ./internal/dist $(if $(VERSION),-version $(VERSION))
 
 # RUNNER=postman-cli make demo runs it with the Postman CLI instead of newman.
 demo: build e2e-deps

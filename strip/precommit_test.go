@@ -53,70 +53,107 @@ func TestPreCommitFramework(t *testing.T) {
 		t.Skip("-short: pre-commit clones and builds pmprep")
 	}
 	h := newHookEnv(t)
+	t.Run("pmprep-strip", func(t *testing.T) { testStripHook(t, h, "pmprep-strip") })
+	t.Run("pmprep-check", func(t *testing.T) { testCheckHook(t, h, "pmprep-check") })
+}
 
-	t.Run("pmprep-strip", func(t *testing.T) {
-		work := h.repo(t, "pmprep-strip")
-		out, err := h.run(work, "git", "commit", "-m", "add api")
-		if err == nil {
-			t.Fatalf("the commit with secrets was accepted:\n%s", redact(out))
+// TestPreCommitSystemHooks runs the language: system flavours through the
+// real pre-commit framework with a prebuilt pmprep on PATH and no usable
+// Go: what a machine with pmprep installed from a release archive has.
+func TestPreCommitSystemHooks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: builds pmprep and runs pre-commit")
+	}
+	h := newHookEnv(t)
+	bin := filepath.Join(h.dir, "bin")
+	h.must(t, "..", "go", "build", "-o", filepath.Join(bin, "pmprep"), "./cmd/pmprep")
+	// First on PATH: pmprep, and a go that fails and leaves a mark, so
+	// any use of Go by the hooks shows.
+	mark := filepath.Join(h.dir, "go-was-run")
+	stub := "#!/bin/sh\necho \"$0 $*\" >> '" + mark + "'\nexit 1\n"
+	if err := os.WriteFile(filepath.Join(bin, "go"), []byte(stub), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i, kv := range h.env {
+		if strings.HasPrefix(kv, "PATH=") {
+			h.env[i] = "PATH=" + bin + string(os.PathListSeparator) + kv[len("PATH="):]
 		}
-		for _, want := range []string{
-			"api.postman_collection.json:7:",
-			": item[0].request.auth.bearer[0].value: bearer token",
-			": item[0].request.header[0].value: Authorization header",
-			": item[0].request.url.raw: query parameter access_token",
-			"dev.postman_environment.json:6:",
-			": values[1].value: secret variable client_secret",
-			"pmprep strip: 4 secrets stripped in 2 files",
-			"files were modified by this hook",
-		} {
-			if !strings.Contains(out, want) {
-				t.Errorf("hook output lacks %q:\n%s", want, redact(out))
-			}
-		}
-		if _, err := h.run(work, "git", "rev-parse", "--verify", "HEAD"); err == nil {
-			t.Error("a commit was made")
-		}
-		for _, f := range []string{"api.postman_collection.json", "dev.postman_environment.json"} {
-			if data := read(t, filepath.Join(work, f)); containsSecret(string(data)) {
-				t.Errorf("%s still holds a planted secret after the hook", f)
-			}
-		}
-		if got := string(read(t, filepath.Join(work, "notes.json"))); got != hookOther {
-			t.Error("notes.json (not a Postman file name) was changed")
-		}
-
-		h.must(t, work, "git", "add", "-A")
-		out, err = h.run(work, "git", "commit", "-m", "add api, stripped")
-		if err != nil {
-			t.Fatalf("the stripped commit was refused: %v\n%s", err, redact(out))
-		}
-		if !strings.Contains(out, "Passed") {
-			t.Errorf("hook did not report Passed:\n%s", redact(out))
-		}
-		for _, f := range []string{"api.postman_collection.json", "dev.postman_environment.json"} {
-			if committed := h.must(t, work, "git", "show", "HEAD:"+f); containsSecret(committed) {
-				t.Errorf("committed %s holds a planted secret", f)
-			}
+	}
+	t.Cleanup(func() {
+		if data, err := os.ReadFile(mark); err == nil {
+			t.Errorf("the system hooks ran go: %s", data)
 		}
 	})
+	t.Run("pmprep-strip-system", func(t *testing.T) { testStripHook(t, h, "pmprep-strip-system") })
+	t.Run("pmprep-check-system", func(t *testing.T) { testCheckHook(t, h, "pmprep-check-system") })
+}
 
-	t.Run("pmprep-check", func(t *testing.T) {
-		work := h.repo(t, "pmprep-check")
-		out, err := h.run(work, "git", "commit", "-m", "add api")
-		if err == nil {
-			t.Fatalf("the commit with secrets was accepted:\n%s", redact(out))
+// testStripHook: the hook refuses a commit with secrets, strips the
+// files, leaves others alone, and lets the stripped commit through.
+func testStripHook(t *testing.T, h *hookEnv, hook string) {
+	work := h.repo(t, hook)
+	out, err := h.run(work, "git", "commit", "-m", "add api")
+	if err == nil {
+		t.Fatalf("the commit with secrets was accepted:\n%s", redact(out))
+	}
+	for _, want := range []string{
+		"api.postman_collection.json:7:",
+		": item[0].request.auth.bearer[0].value: bearer token",
+		": item[0].request.header[0].value: Authorization header",
+		": item[0].request.url.raw: query parameter access_token",
+		"dev.postman_environment.json:6:",
+		": values[1].value: secret variable client_secret",
+		"pmprep strip: 4 secrets stripped in 2 files",
+		"files were modified by this hook",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("hook output lacks %q:\n%s", want, redact(out))
 		}
-		if !strings.Contains(out, "pmprep strip: 4 secrets found in 2 files (--check: nothing written)") {
-			t.Errorf("hook output lacks the count line:\n%s", redact(out))
+	}
+	if _, err := h.run(work, "git", "rev-parse", "--verify", "HEAD"); err == nil {
+		t.Error("a commit was made")
+	}
+	for _, f := range []string{"api.postman_collection.json", "dev.postman_environment.json"} {
+		if data := read(t, filepath.Join(work, f)); containsSecret(string(data)) {
+			t.Errorf("%s still holds a planted secret after the hook", f)
 		}
-		if got := string(read(t, filepath.Join(work, "api.postman_collection.json"))); got != hookCollection {
-			t.Error("pmprep-check changed the collection")
+	}
+	if got := string(read(t, filepath.Join(work, "notes.json"))); got != hookOther {
+		t.Error("notes.json (not a Postman file name) was changed")
+	}
+
+	h.must(t, work, "git", "add", "-A")
+	out, err = h.run(work, "git", "commit", "-m", "add api, stripped")
+	if err != nil {
+		t.Fatalf("the stripped commit was refused: %v\n%s", err, redact(out))
+	}
+	if !strings.Contains(out, "Passed") {
+		t.Errorf("hook did not report Passed:\n%s", redact(out))
+	}
+	for _, f := range []string{"api.postman_collection.json", "dev.postman_environment.json"} {
+		if committed := h.must(t, work, "git", "show", "HEAD:"+f); containsSecret(committed) {
+			t.Errorf("committed %s holds a planted secret", f)
 		}
-		if got := string(read(t, filepath.Join(work, "dev.postman_environment.json"))); got != hookEnvironment {
-			t.Error("pmprep-check changed the environment")
-		}
-	})
+	}
+}
+
+// testCheckHook: the hook refuses a commit with secrets and changes
+// nothing.
+func testCheckHook(t *testing.T, h *hookEnv, hook string) {
+	work := h.repo(t, hook)
+	out, err := h.run(work, "git", "commit", "-m", "add api")
+	if err == nil {
+		t.Fatalf("the commit with secrets was accepted:\n%s", redact(out))
+	}
+	if !strings.Contains(out, "pmprep strip: 4 secrets found in 2 files (--check: nothing written)") {
+		t.Errorf("hook output lacks the count line:\n%s", redact(out))
+	}
+	if got := string(read(t, filepath.Join(work, "api.postman_collection.json"))); got != hookCollection {
+		t.Error("pmprep-check changed the collection")
+	}
+	if got := string(read(t, filepath.Join(work, "dev.postman_environment.json"))); got != hookEnvironment {
+		t.Error("pmprep-check changed the environment")
+	}
 }
 
 type hookEnv struct {

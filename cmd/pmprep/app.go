@@ -32,7 +32,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		if cmd := app.Command(args[2]); cmd != nil {
 			args = []string{args[0], cmd.Name, "--help"}
 		} else {
-			return exitCode(usagef("unknown command %q (commands: inject, envs, strip)", args[2]), stderr, "")
+			return exitCode(usagef("unknown command %q (commands: %s)", args[2], commandNames(app)), stderr, "")
 		}
 		command = args[1]
 	}
@@ -47,7 +47,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		args = []string{args[0], "--help"}
 		command = ""
 	case !strings.HasPrefix(command, "-"):
-		return exitCode(usagef("unknown command %q (commands: inject, envs, strip)", command), stderr, "")
+		return exitCode(usagef("unknown command %q (commands: %s)", command, commandNames(app)), stderr, "")
 	default:
 		command = ""
 	}
@@ -80,7 +80,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usagef("%v", err)
 		},
-		Commands: []*cli.Command{injectCommand(), envsCommand(), stripCommand()},
+		Commands: []*cli.Command{injectCommand(), envsCommand(), stripCommand(), completionCommand()},
 	}
 	for _, c := range app.Commands {
 		c.OnUsageError = app.OnUsageError
@@ -95,6 +95,15 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		}
 	}
 	return app
+}
+
+// commandNames lists the commands for an "unknown command" message.
+func commandNames(app *cli.App) string {
+	var names []string
+	for _, c := range app.Commands {
+		names = append(names, c.Name)
+	}
+	return strings.Join(names, ", ")
 }
 
 // permute moves a command's flags before its arguments, because urfave/cli

@@ -46,7 +46,7 @@ func envsCommand() *cli.Command {
 
 func envs(cfg *config.Config, dir string, fromEnv bool, lookup func(string) (string, bool), stderr io.Writer) error {
 	if len(cfg.Environments) == 0 {
-		return &config.Error{File: cfg.File, Msg: "no environments: add an environments: section (see README, \"The config file\")"}
+		return &config.Error{File: cfg.File, Msg: "no environments: add an environments: section (see docs/config.md)"}
 	}
 	// Every token's inputs, when the config has tokens:.
 	inputs := cfg.AllInputs(script.Defaults())

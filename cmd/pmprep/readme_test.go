@@ -221,7 +221,14 @@ var exampleChecks = map[string]func(t *testing.T, ex example){
 	"docs/ci.md: api-tests:": checkGitLabJob,
 	"docs/config.md: collection: api.postman_collection.json   # the default input of inject; its name seeds env ids": testedBy("config", "TestREADMEExample"),
 	"docs/config.md: auth:                                # what every token inherits":                                testedBy("config", "TestREADMETokensExample"),
-	"docs/hooks.md: # .pre-commit-config.yaml":                                                                        checkPreCommitConfig,
+	"docs/install.md: make dist VERSION=0.1.0   # build/dist: the five archives and SHA256SUMS":                       checkDistExample,
+	"docs/install.md: # .github/workflows/postman-secrets.yml":                                                        checkActionExample,
+	"docs/install.md: go install github.com/pmprep/pmprep/cmd/pmprep@latest":                                          checkGoInstall,
+	"docs/install.md: # bash: add this line to ~/.bashrc":                                                             checkCompletionExample,
+	"docs/install.md: # zsh: add this line to ~/.zshrc, after compinit":                                               checkCompletionExample,
+	"docs/install.md: # fish: once (fish loads it from there by itself)":                                              checkCompletionExample,
+	"docs/hooks.md: # .pre-commit-config.yaml":                                                                        checkPreCommitConfig("TestPreCommitFramework"),
+	"docs/hooks.md: # .pre-commit-config.yaml, with pmprep installed":                                                 checkPreCommitConfig("TestPreCommitSystemHooks"),
 	"docs/hooks.md: #!/bin/sh": checkPlainGitHook,
 	"docs/hooks.md: git ls-files -z -- '*.postman_collection.json' '*.postman_environment.json' '*.postman_globals.json' |": checkCIGuard,
 }
@@ -296,6 +303,87 @@ func checkMakeTargets(t *testing.T, ex example) {
 	if n == 0 {
 		t.Error("no make command")
 	}
+}
+
+// checkActionExample: the workflow uses this repository's action at a
+// commit of it that has action.yml with the inputs given, installs that
+// same commit, and its args are a guard that fails on a committed secret
+// and passes a clean repository (run here; the root package's
+// TestActionFromReleaseArchive and TestActionGoInstall run action.yml's
+// steps as the runner does).
+func checkActionExample(t *testing.T, ex example) {
+	var wf struct {
+		Jobs map[string]struct {
+			Steps []struct {
+				Uses string            `yaml:"uses"`
+				With map[string]string `yaml:"with"`
+			} `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal([]byte(ex.text), &wf); err != nil {
+		t.Fatal(err)
+	}
+	repo := strings.TrimPrefix(modulePath(t), "github.com/")
+	n := 0
+	for _, job := range wf.Jobs {
+		for _, s := range job.Steps {
+			ref, ok := strings.CutPrefix(s.Uses, repo+"@")
+			if !ok {
+				continue
+			}
+			n++
+			if !regexp.MustCompile(`^[0-9a-f]{40}$`).MatchString(ref) {
+				t.Errorf("uses %s: pin a commit SHA (there are no release tags yet)", s.Uses)
+				continue
+			}
+			cmd := exec.Command("git", "show", ref+":action.yml")
+			cmd.Dir = repoRoot
+			action, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("uses %s: not a commit of this repository with action.yml: %v", s.Uses, err)
+			}
+			var a struct {
+				Inputs map[string]any `yaml:"inputs"`
+			}
+			if err := yaml.Unmarshal(action, &a); err != nil {
+				t.Fatal(err)
+			}
+			for k := range s.With {
+				if _, ok := a.Inputs[k]; !ok {
+					t.Errorf("with: %s is not an input of the action at %s", k, ref)
+				}
+			}
+			if s.With["version"] != ref {
+				t.Errorf("version %q: install the commit the action is pinned to (%s)", s.With["version"], ref)
+			}
+			if !strings.HasPrefix(s.With["args"], "strip --check ") {
+				t.Errorf("args %q: want a strip --check guard", s.With["args"])
+			}
+			runGuard(t, "pmprep "+s.With["args"])
+		}
+	}
+	if n != 1 {
+		t.Errorf("want one step using %s, got %d", repo, n)
+	}
+	testedBy(".", "TestActionFromReleaseArchive")(t, example{file: "action.yml"})
+}
+
+// checkDistExample: `make dist VERSION=…` runs internal/dist with that
+// version (make -n), and internal/dist's TestReproducibleArchive builds an
+// archive and runs the example's checksum line on it.
+func checkDistExample(t *testing.T, ex example) {
+	cmds := commands(ex.text)
+	if len(cmds) != 2 || cmds[1] != "cd build/dist && sha256sum -c SHA256SUMS" {
+		t.Fatalf("want make dist and the checksum line; got %q", cmds)
+	}
+	f := strings.Fields(cmds[0])
+	cmd := exec.Command("make", append([]string{"-n"}, f[1:]...)...)
+	cmd.Dir = repoRoot
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "go run ./internal/dist -version 0.1.0") {
+		t.Errorf("make -n %s: %v\n%s", strings.Join(f[1:], " "), err, out)
+	}
+	testedBy("internal/dist", "TestReproducibleArchive")(t, ex)
 }
 
 // commands returns a shell example's commands: comments dropped,
@@ -416,8 +504,12 @@ func checkPlainGitHook(t *testing.T, ex example) {
 
 // checkPreCommitConfig: the config names this repository, a rev that is a
 // commit of it, and hooks that commit's .pre-commit-hooks.yaml defines
-// (strip.TestPreCommitFramework runs those hooks through pre-commit).
-func checkPreCommitConfig(t *testing.T, ex example) {
+// (strip's test named test runs those hooks through pre-commit).
+func checkPreCommitConfig(test string) func(*testing.T, example) {
+	return func(t *testing.T, ex example) { checkPreCommitConfigBy(t, ex, test) }
+}
+
+func checkPreCommitConfigBy(t *testing.T, ex example, test string) {
 	var cfg struct {
 		Repos []struct {
 			Repo  string `yaml:"repo"`
@@ -466,7 +558,7 @@ func checkPreCommitConfig(t *testing.T, ex example) {
 			}
 		}
 	}
-	testedBy("strip", "TestPreCommitFramework")(t, example{file: ".pre-commit-hooks.yaml"})
+	testedBy("strip", test)(t, example{file: ".pre-commit-hooks.yaml"})
 }
 
 // checkGitHubWorkflow: every step runs or uses something; the commands are

@@ -81,25 +81,53 @@ func tokens(text string, out []found) []found {
 			at = end
 		}
 	}
-	for _, f := range tokenFormats {
+	// Prefixed formats: one pass over the word starts.
+	for i := 0; i < len(text); i++ {
+		fs := byFirst[text[i]]
+		if fs == nil || !wordStart(text, i) {
+			continue
+		}
+		for _, f := range fs {
+			if !strings.HasPrefix(text[i:], f.prefix) {
+				continue
+			}
+			if loc := f.anchored.FindStringIndex(text[i:]); loc != nil {
+				if t := tokenAt(text, i, i+loc[1], "API token"); !placeholderToken(text, t) {
+					out = append(out, t)
+					i = t.ranges[0][1] - 1
+					break
+				}
+			}
+		}
+	}
+	for _, f := range hinted {
 		for at := 0; ; {
-			i := strings.Index(text[at:], f.hint)
+			i := strings.Index(text[at:], f.prefix)
 			if i < 0 {
 				break
 			}
 			i += at
 			at = i + 1
 			start := i - f.back
-			if start < 0 || f.word && !wordStart(text, start) {
+			if start < 0 || !wordStart(text, start) {
 				continue
 			}
 			if loc := f.anchored.FindStringIndex(text[start:]); loc != nil {
-				out = append(out, tokenAt(text, start, start+loc[1], "API token"))
-				at = start + loc[1]
+				if t := tokenAt(text, start, start+loc[1], "API token"); !placeholderToken(text, t) {
+					out = append(out, t)
+					at = start + loc[1]
+				}
 			}
 		}
 	}
 	return out
+}
+
+// placeholderToken reports whether a token found is a documented example
+// (AKIAIOSFODNN7EXAMPLE) rather than a credential.
+func placeholderToken(text string, t found) bool {
+	r := t.ranges[0]
+	return strings.Contains(text[r[0]:r[1]], "EXAMPLE")
 }
 
 // jwtEnd returns where the JWT starting at text[i] ("eyJ") ends, or 0: the

@@ -1,0 +1,100 @@
+package secretlike
+
+import "strings"
+
+// Placeholder reports whether a value stands where a secret goes without
+// being one, as teams keep on purpose (blanking them breaks CI pipelines
+// that replace them, and reporting them teaches users to ignore strip):
+//
+//   - <your-api-key>, <API_KEY>, and Postman's OpenAPI-import values
+//     <Bearer Token>, <API Key>, <string>; [api key];
+//   - ${X}, $X, #{x}# (CI token replacement), %X%, {{x}} and
+//     {{vault:x}} references;
+//   - runs of * or x (********, xxxx-xxxx, XXXXXXXX);
+//   - YOUR_API_KEY, your-token, YourSecret, changeme, change_me;
+//   - type names in example bodies: string, boolean, number, …;
+//   - documented example keys, which say EXAMPLE
+//     (AKIAIOSFODNN7EXAMPLE, wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY);
+//   - any of these after an authorization scheme: Bearer <token>.
+func Placeholder(v string) bool {
+	v = strings.TrimSpace(v)
+	if sch, rest, ok := strings.Cut(v, " "); ok && authScheme(sch) {
+		v = strings.TrimSpace(rest)
+	}
+	if v == "" {
+		return false
+	}
+	if wrapped(v, "<", ">") || wrapped(v, "[", "]") || wrapped(v, "${", "}") || wrapped(v, "#{", "}#") ||
+		wrapped(v, "{{", "}}") || len(v) > 2 && wrapped(v, "%", "%") && identifier(v[1:len(v)-1]) {
+		return true
+	}
+	if v[0] == '$' && identifier(v[1:]) {
+		return true
+	}
+	if masked(v) || strings.Contains(v, "EXAMPLE") {
+		return true
+	}
+	l := strings.ToLower(v)
+	if typeNames[l] || changeMe[strings.NewReplacer("_", "", "-", "", " ", "").Replace(l)] {
+		return true
+	}
+	// YOUR_API_KEY, your-token, YourSecret: "your" and then a separator
+	// or a capital.
+	if len(v) > 4 && strings.HasPrefix(l, "your") {
+		c := v[4]
+		return c == '_' || c == '-' || c == ' ' || c == '.' || 'A' <= c && c <= 'Z'
+	}
+	return false
+}
+
+var (
+	typeNames = set("string", "boolean", "bool", "number", "integer", "int", "int32", "int64", "float", "double",
+		"object", "array", "null", "undefined", "binary", "byte", "uuid", "date", "date-time", "datetime", "password",
+		"secret", "token", "value", "text", "any", "str")
+	changeMe = set("changeme", "changeit", "replaceme", "placeholder", "redacted", "secret", "password", "todo", "tbd", "none", "dummy", "example")
+)
+
+// wrapped reports whether v starts with open and ends with close, with
+// something between.
+func wrapped(v, open, close string) bool {
+	return len(v) > len(open)+len(close) && strings.HasPrefix(v, open) && strings.HasSuffix(v, close)
+}
+
+// identifier: an environment variable name (letters, digits, _).
+func identifier(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// masked: a run of * or x (either case, • too), with separators: ****,
+// xxxx-xxxx-xxxx, XXXXXXXX.
+func masked(v string) bool {
+	marks := 0
+	for _, r := range v {
+		switch r {
+		case '*', 'x', 'X', '•':
+			marks++
+		case '-', '_', '.', ' ', ':':
+		default:
+			return false
+		}
+	}
+	return marks >= 3
+}
+
+// authScheme reports whether w is an Authorization header scheme.
+func authScheme(w string) bool {
+	switch strings.ToLower(w) {
+	case "bearer", "basic", "digest", "token", "apikey", "api-key", "bot", "sso-key":
+		return true
+	}
+	return false
+}

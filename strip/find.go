@@ -37,8 +37,11 @@ func (s *scanner) find(text string, members bool) []found {
 		out = s.formFields(text, out)
 	}
 	out = privateKeys(text, out)
-	out = tokens(text, out)
+	out = awsSecrets(text, tokens(text, out))
 	out = schemeCredentials(text, out)
+	out = userinfo(text, out)
+	out = connStrings(text, out)
+	out = s.urlParams(text, out)
 	return out
 }
 
@@ -402,24 +405,60 @@ func basicCredential(c string) bool {
 
 // jsonMembers finds the string values of members with secret-looking
 // names in a text that looks like JSON (a token endpoint's response,
-// {"access_token": "…"}). It reads string tokens only, so a body holding
-// {{variables}} outside strings, or comments, still scans. Only the value's
-// characters are cut: "access_token": "".
+// {"access_token": "…"}), and the "value" of an object whose "type",
+// "name" or "key" names a secret (Keycloak's credentials [{"type":
+// "password", "value": "…"}], name/value lists). It reads string tokens
+// only, counting the braces between them, so a body holding {{variables}}
+// outside strings, or comments, still scans. Only the value's characters
+// are cut: "access_token": "".
 func (s *scanner) jsonMembers(text string, out []found) []found {
 	i := skipSpace(text, 0)
 	if i == len(text) || text[i] != '{' && text[i] != '[' {
 		return out
 	}
+	// One frame per open object: the secret its type/name/key names, and
+	// where its "value" string is.
+	type frame struct {
+		named    string
+		value    [2]int
+		hasValue bool
+		done     bool
+	}
+	var frames []frame
+	emit := func(f *frame) {
+		if f.done || f.named == "" || !f.hasValue {
+			return
+		}
+		f.done = true
+		if rs := literalRanges(text, f.value[0], f.value[1]); len(rs) > 0 {
+			out = append(out, found{ranges: rs, kind: kindName(f.named) + " value", key: f.named, rank: rankName})
+		}
+	}
+	braces := func(from, to int) {
+		for k := from; k < to; k++ {
+			switch text[k] {
+			case '{':
+				frames = append(frames, frame{})
+			case '}':
+				if n := len(frames); n > 0 {
+					frames = frames[:n-1]
+				}
+			}
+		}
+	}
+	last := i
 	for {
 		q := strings.IndexByte(text[i:], '"')
 		if q < 0 {
 			return out
 		}
 		ks := i + q
+		braces(last, ks)
 		ke := stringEnd(text, ks)
 		if ke < 0 {
 			return out
 		}
+		last = ke
 		j := skipSpace(text, ke)
 		if j == len(text) || text[j] != ':' {
 			i = ke
@@ -430,13 +469,31 @@ func (s *scanner) jsonMembers(text string, out []found) []found {
 			i = j
 			continue
 		}
+		braces(last, j)
 		ve := stringEnd(text, j)
 		if ve < 0 {
 			return out
 		}
-		if name := decodeText(text[ks:ke]).text; s.byName(name, ruleMember) && literal(decodeText(text[j:ve]).text) {
+		last = ve
+		name := decodeText(text[ks:ke]).text
+		value := decodeText(text[j:ve]).text
+		if s.byName(name, ruleMember) && literal(value) {
 			if rs := literalRanges(text, j+1, ve-1); len(rs) > 0 {
 				out = append(out, found{ranges: rs, kind: kindName(name), key: name, rank: rankName})
+			}
+		} else if n := len(frames); n > 0 {
+			f := &frames[n-1]
+			switch name {
+			case "type", "name", "key":
+				if looksSecret(value) {
+					f.named = value
+					emit(f)
+				}
+			case "value":
+				if literal(value) {
+					f.value, f.hasValue = [2]int{j + 1, ve - 1}, true
+					emit(f)
+				}
 			}
 		}
 		i = ve

@@ -215,7 +215,9 @@ func (s *scanner) byName(name string, r rule) bool {
 		case ruleField:
 			secret = looksSecret(name) && !aboutSecret(name)
 		default:
-			secret = looksSecret(name)
+			// A connection string's name (MONGO_URI) makes its password a
+			// secret, not its host: userinfo and connStrings cut that.
+			secret = looksSecret(name) && !secretlike.ConnectionName(name)
 		}
 		s.names[k] = secret
 	}

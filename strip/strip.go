@@ -115,6 +115,12 @@ func Find(doc *collection.Document, opts Options) (Result, error) {
 	if opts.Normalize && root.IsObject() {
 		s.normalize(root)
 	}
+	for i := range s.findings {
+		// Key is printed: a name holding a secret is shown redacted.
+		if f := &s.findings[i]; secretName(f.Key) {
+			f.Key = redacted(f.Key)
+		}
+	}
 	sort.Slice(s.findings, func(i, j int) bool { return s.findings[i].start < s.findings[j].start })
 	locate(doc.Body(), s.findings)
 	return Result{Findings: s.findings, Silenced: s.silenced, Changed: s.ed.Changed(), doc: doc, ed: s.ed}, nil

@@ -130,14 +130,33 @@ func checkStrip(t *testing.T, name string, in []byte, opts Options) Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res2.Findings) != 0 || !bytes.Equal(res2.Out, res.Out) {
-		t.Errorf("second strip found %d more (first at %s) and changed = %v", len(res2.Findings), firstPath(res2.Findings), !bytes.Equal(res2.Out, res.Out))
+	// Secrets in names cannot be blanked: a second strip reports them
+	// again, and nothing else.
+	more := res2.Findings[:0:0]
+	for _, f := range res2.Findings {
+		if !f.InName {
+			more = append(more, f)
+		}
+	}
+	if len(more) != 0 || !bytes.Equal(res2.Out, res.Out) || inNames(res2) != inNames(res) {
+		t.Errorf("second strip found %d more (first at %s), %d secrets in names (first: %d), and changed = %v",
+			len(more), firstPath(more), inNames(res2), inNames(res), !bytes.Equal(res2.Out, res.Out))
 	}
 	return res
 }
 
 // splice applies the findings' own claims to the input: what the output
 // must be if Scan changed those bytes and no others.
+func inNames(r Result) int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.InName {
+			n++
+		}
+	}
+	return n
+}
+
 func splice(doc *collection.Document, fs []Finding) []byte {
 	type edit struct {
 		start, end int

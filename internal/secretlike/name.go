@@ -79,6 +79,14 @@ func Name(key string) bool {
 	return true
 }
 
+// ConnectionName reports whether key names a connection string or URL
+// (MONGO_URI, DATABASE_URL, SENTRY_DSN): its value holds a password, and
+// strip cuts that password alone.
+func ConnectionName(key string) bool {
+	ws := Words(key)
+	return len(ws) > 0 && connectionName(ws)
+}
+
 // Word reports whether one word (already lower case) is a secret word on
 // its own: password, token, secret, clientsecret.
 func Word(w string) bool { return secretWord([]string{w}, 0) }

@@ -48,10 +48,11 @@ func Placeholder(v string) bool {
 }
 
 var (
+	// typeNames are JSON Schema and OpenAPI types; "password" (a format)
+	// is not among them: a test server's password "password" is one.
 	typeNames = set("string", "boolean", "bool", "number", "integer", "int", "int32", "int64", "float", "double",
-		"object", "array", "null", "undefined", "binary", "byte", "uuid", "date", "date-time", "datetime", "password",
-		"secret", "token", "value", "text", "any", "str")
-	changeMe = set("changeme", "changeit", "replaceme", "placeholder", "redacted", "secret", "password", "todo", "tbd", "none", "dummy", "example")
+		"object", "array", "null", "undefined", "binary", "byte", "uuid", "date", "date-time", "datetime")
+	changeMe = set("changeme", "changeit", "replaceme", "placeholder", "redacted", "todo", "tbd")
 )
 
 // wrapped reports whether v starts with open and ends with close, with

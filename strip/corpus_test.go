@@ -38,7 +38,7 @@ func corpus(t *testing.T) map[string][]byte {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := collection.Parse(filepath.Base(f), data); err != nil {
+		if _, err := collection.ParseLegacy(filepath.Base(f), data); err != nil {
 			var ie *collection.InputError
 			if !errors.As(err, &ie) {
 				t.Fatalf("%s: not an InputError: %v", filepath.Base(f), err)
@@ -167,9 +167,12 @@ func TestCorpusMutation(t *testing.T) {
 
 			// Plant into the stripped file, so every finding is a plant.
 			clean := scanOK(t, name, files[name], Options{}).Out
-			doc, err := collection.Parse(name, clean)
+			doc, err := collection.ParseLegacy(name, clean)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if doc.Kind == collection.KindCollection1 || doc.Kind == collection.KindDump {
+				t.Skip("the planter writes v2 shapes; v1 and dump positions are covered by the legacy-* golden fixtures (TestGolden)")
 			}
 			p := &planter{doc: doc, ed: collection.NewEditor(doc), rng: rng}
 			p.plant()
@@ -569,7 +572,7 @@ func TestCorpusFindings(t *testing.T) {
 	sort.Strings(names)
 	var b strings.Builder
 	for _, name := range names {
-		doc, err := collection.Parse(name, files[name])
+		doc, err := collection.ParseLegacy(name, files[name])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -593,7 +596,7 @@ func TestCorpusPlaceholders(t *testing.T) {
 		if !strings.HasSuffix(name, "Twitter API v2.postman_environment.json") {
 			continue
 		}
-		doc, err := collection.Parse(name, data)
+		doc, err := collection.ParseLegacy(name, data)
 		if err != nil {
 			t.Fatal(err)
 		}

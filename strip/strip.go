@@ -103,9 +103,14 @@ func Scan(doc *collection.Document, opts Options) (Result, error) {
 func Find(doc *collection.Document, opts Options) (Result, error) {
 	s := &scanner{doc: doc, opts: opts, ed: collection.NewEditor(doc), names: map[nameRule]bool{}}
 	root := doc.Root()
-	if doc.Kind.IsCollection() {
+	switch {
+	case doc.Kind.IsCollection():
 		s.collection(root)
-	} else {
+	case doc.Kind == collection.KindCollection1:
+		s.collectionV1(root, "")
+	case doc.Kind == collection.KindDump:
+		s.dump(root)
+	default:
 		base := "values"
 		if root.IsArray() {
 			base = "" // the older globals export: a bare list
@@ -485,29 +490,8 @@ func (s *scanner) url(u gjson.Result, path string) {
 	}
 	f := collection.Fields(u)
 	s.rawURL(f["raw"], path+".raw")
-	s.entries(f["query"], path+".query", func(e entry) {
-		name := e.key.String()
-		if t, ok := text(e.value); ok {
-			if why, secret := s.classify(name, unescapeQuery(t), ruleQuery); secret {
-				s.blank(e.value, index(path+".query", e.i)+".value", name, "query parameter "+kindName(name)+why, false)
-			} else {
-				s.valueParts(e.value, index(path+".query", e.i)+".value", "query parameter "+kindName(name))
-			}
-		}
-		s.entryDescription(e, path, ".query")
-	})
-	// Path variables (:id in the URL) hold what users paste: tokens too.
-	s.entries(f["variable"], path+".variable", func(e entry) {
-		name := e.key.String()
-		if t, ok := text(e.value); ok {
-			if why, secret := s.classify(name, t, ruleName); secret {
-				s.blank(e.value, index(path+".variable", e.i)+".value", name, "path variable "+kindName(name)+why, false)
-			} else {
-				s.valueParts(e.value, index(path+".variable", e.i)+".value", "path variable "+kindName(name))
-			}
-		}
-		s.entryDescription(e, path, ".variable")
-	})
+	s.queryList(f["query"], path, ".query")
+	s.pathVariables(f["variable"], path, ".variable")
 	// The SDK's URL object keeps a userinfo as auth: {user, password}.
 	if a := f["auth"]; a.IsObject() {
 		if p, ok := collection.Field(a, "password"); ok {
@@ -516,6 +500,37 @@ func (s *scanner) url(u gjson.Result, path string) {
 			}
 		}
 	}
+}
+
+// queryList scans a URL's query parameter list, path+member.
+func (s *scanner) queryList(list gjson.Result, path, member string) {
+	s.entries(list, path+member, func(e entry) {
+		name := e.key.String()
+		if t, ok := text(e.value); ok {
+			if why, secret := s.classify(name, unescapeQuery(t), ruleQuery); secret {
+				s.blank(e.value, index(path+member, e.i)+".value", name, "query parameter "+kindName(name)+why, false)
+			} else {
+				s.valueParts(e.value, index(path+member, e.i)+".value", "query parameter "+kindName(name))
+			}
+		}
+		s.entryDescription(e, path, member)
+	})
+}
+
+// pathVariables scans a URL's path variables (:id), path+member: they
+// hold what users paste, tokens too.
+func (s *scanner) pathVariables(list gjson.Result, path, member string) {
+	s.entries(list, path+member, func(e entry) {
+		name := e.key.String()
+		if t, ok := text(e.value); ok {
+			if why, secret := s.classify(name, t, ruleName); secret {
+				s.blank(e.value, index(path+member, e.i)+".value", name, "path variable "+kindName(name)+why, false)
+			} else {
+				s.valueParts(e.value, index(path+member, e.i)+".value", "path variable "+kindName(name))
+			}
+		}
+		s.entryDescription(e, path, member)
+	})
 }
 
 // rawURL blanks credential values in a URL string's query and fragment
@@ -587,22 +602,8 @@ func (s *scanner) body(b gjson.Result, path string) {
 		return
 	}
 	f := collection.Fields(b)
-	for _, m := range []struct{ member, dot, label string }{{"urlencoded", ".urlencoded", "urlencoded field "}, {"formdata", ".formdata", "form-data field "}} {
-		s.entries(f[m.member], path+"."+m.member, func(e entry) {
-			s.entryDescription(e, path, m.dot)
-			if e.typ.String() == "file" {
-				return // a file upload: its value is a path, not the content
-			}
-			name := e.key.String()
-			if t, ok := text(e.value); ok {
-				if why, secret := s.classify(name, t, ruleName); secret {
-					s.blank(e.value, index(path+"."+m.member, e.i)+".value", name, m.label+kindName(name)+why, false)
-				} else {
-					s.valueParts(e.value, index(path+"."+m.member, e.i)+".value", m.label+kindName(name))
-				}
-			}
-		})
-	}
+	s.fieldList(f["urlencoded"], path, "urlencoded", "urlencoded field ")
+	s.fieldList(f["formdata"], path, "formdata", "form-data field ")
 	if raw, ok := f["raw"]; ok {
 		s.freeText(raw, pathOf(path, ".raw"), "raw body", true)
 	}
@@ -614,6 +615,24 @@ func (s *scanner) body(b gjson.Result, path string) {
 			s.freeText(v, pathOf(path, ".graphql.variables"), "GraphQL variables", true)
 		}
 	}
+}
+
+// fieldList scans urlencoded or form-data fields, path.member.
+func (s *scanner) fieldList(list gjson.Result, path, member, label string) {
+	s.entries(list, path+"."+member, func(e entry) {
+		s.entryDescription(e, path, "."+member)
+		if e.typ.String() == "file" {
+			return // a file upload: its value is a path, not the content
+		}
+		name := e.key.String()
+		if t, ok := text(e.value); ok {
+			if why, secret := s.classify(name, t, ruleName); secret {
+				s.blank(e.value, index(path+"."+member, e.i)+".value", name, label+kindName(name)+why, false)
+			} else {
+				s.valueParts(e.value, index(path+"."+member, e.i)+".value", label+kindName(name))
+			}
+		}
+	})
 }
 
 // variables scans a variable list: an environment's or globals' values,

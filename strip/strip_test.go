@@ -74,7 +74,7 @@ func golden(t *testing.T, path string, got []byte) {
 
 func scanOK(t *testing.T, name string, in []byte, opts Options) Result {
 	t.Helper()
-	doc, err := collection.Parse(name, in)
+	doc, err := collection.ParseLegacy(name, in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func scanOK(t *testing.T, name string, in []byte, opts Options) Result {
 // (nothing else changed); a second Scan finds nothing and changes nothing.
 func checkStrip(t *testing.T, name string, in []byte, opts Options) Result {
 	t.Helper()
-	doc, err := collection.Parse(name, in)
+	doc, err := collection.ParseLegacy(name, in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func checkStrip(t *testing.T, name string, in []byte, opts Options) Result {
 	if !bytes.Equal(streamed.Bytes(), res.Out) {
 		t.Fatalf("Find+WriteTo differs from Scan's output (first difference at byte %d)", firstDiff(streamed.Bytes(), res.Out))
 	}
-	again, err := collection.Parse(name, res.Out)
+	again, err := collection.ParseLegacy(name, res.Out)
 	if err != nil {
 		t.Fatalf("output does not parse: %v", err)
 	}

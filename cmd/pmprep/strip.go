@@ -132,7 +132,7 @@ func stripFile(name string, a stripArgs, stdin io.Reader) (r stripped) {
 	if err != nil {
 		return
 	}
-	doc, err := collection.Parse(name, data)
+	doc, err := collection.ParseLegacy(name, data)
 	if err != nil {
 		return
 	}

@@ -188,7 +188,7 @@ func TestCorpusMutation(t *testing.T) {
 			res := checkStrip(t, name, mutated, Options{})
 			if i := bytes.Index(res.Out, []byte(markerPrefix)); i >= 0 {
 				end := i + len(markerPrefix) + 5
-				t.Errorf("planted %s survived (seed %d)", res.Out[i:min(end, len(res.Out))], *seed)
+				t.Errorf("planted %s survived (seed %d): %q", res.Out[i:min(end, len(res.Out))], *seed, res.Out[max(0, i-150):min(end+40, len(res.Out))])
 			}
 			if !bytes.Equal(res.Out, want) {
 				t.Errorf("output differs from the mutated file with the plants blanked, first at byte %d (seed %d)", firstDiff(res.Out, want), *seed)
@@ -275,9 +275,26 @@ func (p *planter) value(shapes ...string) collection.String {
 		v = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYWtlIn0." + m
 	case "mixed":
 		v = m + "{{suffix}}"
+	case "provider":
+		v = p.pick("glpat-", "npm_", "sk-proj-", "dckr_pat_", "xoxb-") + m
+		v += strings.Repeat("x", max(0, 48-len(v)))
 	}
 	p.plants = append(p.plants, plant{m, `"` + v + `"`, `""`})
 	return collection.String(v)
+}
+
+// part returns a value with a secret strip cuts alone, keeping the rest:
+// a URL's password, a connection string's key, a fragment's token.
+func (p *planter) part() collection.String {
+	m := p.marker()
+	p.plants = append(p.plants, plant{m, m, ""})
+	switch p.pick("userinfo", "conn", "fragment") {
+	case "userinfo":
+		return collection.String(p.pick("https", "postgres", "mongodb+srv") + "://kept-user:" + m + "@kept.example.test/x")
+	case "conn":
+		return collection.String("DefaultEndpointsProtocol=https;AccountName=kept;" + p.pick("AccountKey", "SharedAccessKey", "Password") + "=" + m + ";EndpointSuffix=kept")
+	}
+	return collection.String("https://kept.example.test/cb#access_token=" + m + "&state=kept")
 }
 
 // inString plants "name=marker" or a header line into a string value.
@@ -361,6 +378,12 @@ func (p *planter) auth(holder gjson.Result) {
 		for _, x := range params {
 			a = append(a, collection.Object{{Key: "key", Value: collection.String(x.k)}, {Key: "value", Value: x.v}, {Key: "type", Value: collection.String("string")}})
 		}
+		if typ == "oauth2" {
+			a = append(a, collection.Object{{Key: "key", Value: collection.String(p.pick("tokenRequestParams", "authRequestParams"))}, {Key: "value", Value: collection.Array{
+				p.keyValue(p.pick("client_secret", "client_assertion"), p.value("plain"), collection.Member{Key: "send_as", Value: collection.String("request_body")}),
+				p.keyValue("audience", collection.String("kept-audience"), collection.Member{Key: "send_as", Value: collection.String("request_body")}),
+			}}, {Key: "type", Value: collection.String("any")}})
+		}
 		list = a
 	}
 	p.ed.Set(holder, "auth", collection.Object{{Key: "type", Value: collection.String(typ)}, {Key: typ, Value: list}})
@@ -377,6 +400,9 @@ func (p *planter) variables(holder, list gjson.Result, member string) {
 		p.keyValue(p.pick("client_secret", "password", "access_token", "refreshToken", "apiKey", "private_key", "db_password"), p.value("plain", "mixed")),
 		p.keyValue("registration", p.value("plain"), collection.Member{Key: "type", Value: collection.String("secret")}),
 		p.keyValue("note", p.value("jwt")),
+		p.keyValue("upstream", p.part()),
+		p.keyValue("provider", p.value("provider")),
+		p.keyValue(p.pick("page_access_token", "x-functions-key", "hmac_key", "X-App-Key"), p.value("plain")),
 		p.keyValue("base_url_kept", collection.String("https://kept.example.test")),
 	}
 	p.appendAll(holder, list, member, vars)
@@ -437,6 +463,11 @@ func (p *planter) request(holder, req gjson.Result, member string) {
 			p.keyValue(p.pick("access_token", "api_key", "apikey", "client_secret", "token", "key", "sig", "signature", "X-Amz-Security-Token"), p.value("plain", "mixed")),
 			p.keyValue("page", collection.String("2")),
 		})
+		p.appendAll(u, uf["variable"], "variable", collection.Array{
+			p.keyValue(p.pick("api_token", "access_token", "secret"), p.value("plain", "mixed")),
+			p.keyValue("ref", p.part()),
+			p.keyValue("id", collection.String("kept-id")),
+		})
 	}
 
 	fields := func() collection.Array {
@@ -470,7 +501,11 @@ func (p *planter) request(holder, req gjson.Result, member string) {
 func (p *planter) token() string {
 	m := p.marker()
 	var old, text string
-	switch p.pick("jwt", "github", "bearer") {
+	switch p.pick("jwt", "github", "bearer", "userinfo", "aws") {
+	case "userinfo":
+		old, text = m, "https://deploy:"+m+"@ci.kept.test/hook"
+	case "aws":
+		old, text = "AKIA"+m, "AKIA"+m
 	case "jwt":
 		old = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYWtlIn0." + m
 		text = old
@@ -523,7 +558,9 @@ func (p *planter) tokenResponse(item, responses gjson.Result) {
 	p.plants = append(p.plants, plant{at, at, ""})
 	rt := p.marker()
 	p.plants = append(p.plants, plant{rt, rt, ""})
-	body := `{"access_token": "` + at + `", "token_type": "Bearer", "expires_in": 3600, "refresh_token": "` + rt + `{{suffix}}", "scope": "kept"}`
+	sig := p.marker()
+	p.plants = append(p.plants, plant{sig, sig, ""})
+	body := `{"access_token": "` + at + `", "token_type": "Bearer", "expires_in": 3600, "refresh_token": "` + rt + `{{suffix}}", "scope": "kept", "download": "https://b.s3.kept.test/f?X-Amz-Algorithm=kept&X-Amz-Signature=` + sig + `&kept=1"}`
 	if p.rng.IntN(2) == 0 {
 		body = strings.ReplaceAll(body, ", ", ",\n    ")
 	}

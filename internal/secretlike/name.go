@@ -17,7 +17,7 @@ import (
 // the key into words (at _ - . space and camelCase), then:
 //
 //   - a word that is, or ends with, token, secret, password, passwd,
-//     passphrase, credential, apikey or privatekey is secret (accessToken,
+//     passphrase, credential, apikey, privatekey or assertion is secret (accessToken,
 //     clientsecret), as are pwd, pass, authorization, cookie and authheader;
 //     plurals and trailing digits count (tokens, password2);
 //   - "key" after api, private, secret, signing, encryption, master,
@@ -93,7 +93,7 @@ func Word(w string) bool { return secretWord([]string{w}, 0) }
 
 var (
 	// secretSuffixes make a word secret when it is or ends with one of them.
-	secretSuffixes = []string{"token", "secret", "password", "passwd", "passphrase", "credential", "apikey", "privatekey"}
+	secretSuffixes = []string{"token", "secret", "password", "passwd", "passphrase", "credential", "apikey", "privatekey", "assertion"}
 	// secretExact are words secret only on their own.
 	secretExact = set("pwd", "pass", "authorization", "cookie", "authheader")
 	// keyQualifiers turn a following "key" into a secret.

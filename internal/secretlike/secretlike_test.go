@@ -6,7 +6,7 @@ import "testing"
 // and the settings it must keep reading as settings.
 func TestNameRound2(t *testing.T) {
 	secret := []string{
-		"page_access_token", "previous_refresh_token", "x-functions-key", "X-App-Key", "X-Auth", "hmac_key",
+		"client_assertion", "page_access_token", "previous_refresh_token", "x-functions-key", "X-App-Key", "X-Auth", "hmac_key",
 		"MONGO_URI", "DATABASE_URL", "redis_url", "SENTRY_DSN", "AzureWebJobsStorage_connection_string",
 		"storage_account_key", "shared_key", "webhook_key", "session_key",
 		// unchanged
@@ -15,7 +15,7 @@ func TestNameRound2(t *testing.T) {
 	notSecret := []string{
 		"cookieChallenge", "requested_token_use", "Postman-Token", "postman_token",
 		"next_token", "nextPageToken", "page_token", "max_completion_tokens", "Access-Control-Allow-Credentials",
-		"auth", "x-auth-type", "base_url", "mongo_db_name", "access_key", "consumer_key", "token_usage",
+		"client_assertion_type", "auth", "x-auth-type", "base_url", "mongo_db_name", "access_key", "consumer_key", "token_usage",
 	}
 	for _, k := range secret {
 		if !Name(k) {

@@ -485,7 +485,7 @@ func (s *scanner) jsonMembers(text string, out []found) []found {
 			f := &frames[n-1]
 			switch name {
 			case "type", "name", "key":
-				if looksSecret(value) {
+				if len(value) <= 64 && s.byName(value, ruleName) {
 					f.named = value
 					emit(f)
 				}

@@ -342,16 +342,26 @@ var requestParams = set("tokenRequestParams", "authRequestParams", "refreshReque
 // requestParams scans an oauth2 extra parameter list: [{key, value,
 // send_as}].
 func (s *scanner) requestParams(list gjson.Result, path, label string) {
+	if !list.IsArray() {
+		return // before building paths: most lists are absent
+	}
 	s.entries(list, path, func(e entry) {
 		name := e.key.String()
 		if t, ok := text(e.value); ok {
 			if why, secret := s.classify(name, t, ruleName); secret {
 				s.blank(e.value, index(path, e.i)+".value", name, label+" "+kindName(name)+why, false)
-			} else {
+			} else if hasParts(e.value) {
 				s.valueParts(e.value, index(path, e.i)+".value", label+" "+kindName(name))
 			}
 		}
 	})
+}
+
+// hasParts reports whether a value that its name does not make a secret
+// may hold one inside: the shapes valueParts cuts all have one of these
+// marks. Asked first, so the path and kind are built only when needed.
+func hasParts(v gjson.Result) bool {
+	return v.Type == gjson.String && len(v.Str) >= 5 && strings.ContainsAny(v.Str, "@=:?#-_ ")
 }
 
 // valueParts cuts the secrets inside a value whose name does not make it
@@ -432,7 +442,7 @@ func (s *scanner) headers(h gjson.Result, path string, response bool) {
 		if t, ok := text(e.value); ok && !(response && challengeHeaders[strings.ToLower(strings.TrimSpace(name))]) {
 			if why, secret := s.classify(name, t, ruleHeader); secret {
 				s.blank(e.value, index(path, e.i)+".value", name, kindName(strings.TrimSpace(name))+label+why, true)
-			} else {
+			} else if hasParts(e.value) {
 				s.valueParts(e.value, index(path, e.i)+".value", kindName(strings.TrimSpace(name))+label)
 			}
 		}
@@ -504,12 +514,15 @@ func (s *scanner) url(u gjson.Result, path string) {
 
 // queryList scans a URL's query parameter list, path+member.
 func (s *scanner) queryList(list gjson.Result, path, member string) {
+	if !list.IsArray() {
+		return // before building paths: most lists are absent
+	}
 	s.entries(list, path+member, func(e entry) {
 		name := e.key.String()
 		if t, ok := text(e.value); ok {
 			if why, secret := s.classify(name, unescapeQuery(t), ruleQuery); secret {
 				s.blank(e.value, index(path+member, e.i)+".value", name, "query parameter "+kindName(name)+why, false)
-			} else {
+			} else if hasParts(e.value) {
 				s.valueParts(e.value, index(path+member, e.i)+".value", "query parameter "+kindName(name))
 			}
 		}
@@ -520,12 +533,15 @@ func (s *scanner) queryList(list gjson.Result, path, member string) {
 // pathVariables scans a URL's path variables (:id), path+member: they
 // hold what users paste, tokens too.
 func (s *scanner) pathVariables(list gjson.Result, path, member string) {
+	if !list.IsArray() {
+		return // before building paths: most lists are absent
+	}
 	s.entries(list, path+member, func(e entry) {
 		name := e.key.String()
 		if t, ok := text(e.value); ok {
 			if why, secret := s.classify(name, t, ruleName); secret {
 				s.blank(e.value, index(path+member, e.i)+".value", name, "path variable "+kindName(name)+why, false)
-			} else {
+			} else if hasParts(e.value) {
 				s.valueParts(e.value, index(path+member, e.i)+".value", "path variable "+kindName(name))
 			}
 		}
@@ -619,6 +635,9 @@ func (s *scanner) body(b gjson.Result, path string) {
 
 // fieldList scans urlencoded or form-data fields, path.member.
 func (s *scanner) fieldList(list gjson.Result, path, member, label string) {
+	if !list.IsArray() {
+		return // before building paths: most lists are absent
+	}
 	s.entries(list, path+"."+member, func(e entry) {
 		s.entryDescription(e, path, "."+member)
 		if e.typ.String() == "file" {
@@ -628,7 +647,7 @@ func (s *scanner) fieldList(list gjson.Result, path, member, label string) {
 		if t, ok := text(e.value); ok {
 			if why, secret := s.classify(name, t, ruleName); secret {
 				s.blank(e.value, index(path+"."+member, e.i)+".value", name, label+kindName(name)+why, false)
-			} else {
+			} else if hasParts(e.value) {
 				s.valueParts(e.value, index(path+"."+member, e.i)+".value", label+kindName(name))
 			}
 		}
@@ -656,7 +675,9 @@ func (s *scanner) variables(list gjson.Result, base string) {
 		}
 		why, secret := s.classify(name, t, rule)
 		if !secret {
-			s.valueParts(e.value, index(base, e.i)+".value", "variable "+kindName(name))
+			if hasParts(e.value) {
+				s.valueParts(e.value, index(base, e.i)+".value", "variable "+kindName(name))
+			}
 			return
 		}
 		kind := "variable " + kindName(name) + why

@@ -42,7 +42,7 @@ import (
 // be marked {secret: true}.
 func Name(key string) bool {
 	ws := Words(key)
-	if len(ws) == 0 || notSecretNames[strings.Join(ws, "_")] {
+	if len(ws) == 0 || len(ws) == 2 && notSecretNames[ws[0]+"_"+ws[1]] {
 		return false
 	}
 	if connectionName(ws) || len(ws) == 2 && ws[0] == "x" && ws[1] == "auth" {

@@ -31,27 +31,46 @@ func Placeholder(v string) bool {
 	if v[0] == '$' && identifier(v[1:]) {
 		return true
 	}
+	if len(v) > maxPlaceholder {
+		return false // placeholders are short; strip asks about every value
+	}
 	if masked(v) || strings.Contains(v, "EXAMPLE") {
 		return true
 	}
-	l := strings.ToLower(v)
-	if typeNames[l] || changeMe[strings.NewReplacer("_", "", "-", "", " ", "").Replace(l)] {
+	// The value in lower case without separators, on the stack.
+	var buf [maxPlaceholder]byte
+	l := buf[:0]
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c == '_' || c == '-' || c == ' ' {
+			continue
+		}
+		l = append(l, c)
+	}
+	if typeNames[string(l)] || changeMe[string(l)] {
 		return true
 	}
 	// YOUR_API_KEY, your-token, YourSecret: "your" and then a separator
 	// or a capital.
-	if len(v) > 4 && strings.HasPrefix(l, "your") {
+	if len(v) > 4 && strings.EqualFold(v[:4], "your") {
 		c := v[4]
 		return c == '_' || c == '-' || c == ' ' || c == '.' || 'A' <= c && c <= 'Z'
 	}
 	return false
 }
 
+// maxPlaceholder is the longest placeholder word Placeholder looks for
+// beyond the wrapped forms (<…>, ${…}): YOUR_AZURE_STORAGE_ACCOUNT_KEY.
+const maxPlaceholder = 64
+
 var (
 	// typeNames are JSON Schema and OpenAPI types; "password" (a format)
 	// is not among them: a test server's password "password" is one.
 	typeNames = set("string", "boolean", "bool", "number", "integer", "int", "int32", "int64", "float", "double",
-		"object", "array", "null", "undefined", "binary", "byte", "uuid", "date", "date-time", "datetime")
+		"object", "array", "null", "undefined", "binary", "byte", "uuid", "date", "datetime")
 	changeMe = set("changeme", "changeit", "replaceme", "placeholder", "redacted", "todo", "tbd")
 )
 

@@ -342,19 +342,7 @@ var requestParams = set("tokenRequestParams", "authRequestParams", "refreshReque
 // requestParams scans an oauth2 extra parameter list: [{key, value,
 // send_as}].
 func (s *scanner) requestParams(list gjson.Result, path, label string) {
-	if !list.IsArray() {
-		return // before building paths: most lists are absent
-	}
-	s.entries(list, path, func(e entry) {
-		name := e.key.String()
-		if t, ok := text(e.value); ok {
-			if why, secret := s.classify(name, t, ruleName); secret {
-				s.blank(e.value, index(path, e.i)+".value", name, label+" "+kindName(name)+why, false)
-			} else if hasParts(e.value) {
-				s.valueParts(e.value, index(path, e.i)+".value", label+" "+kindName(name))
-			}
-		}
-	})
+	s.keyedValues(list, path, "", label+" ", ruleName)
 }
 
 // hasParts reports whether a value that its name does not make a secret
@@ -514,35 +502,33 @@ func (s *scanner) url(u gjson.Result, path string) {
 
 // queryList scans a URL's query parameter list, path+member.
 func (s *scanner) queryList(list gjson.Result, path, member string) {
-	if !list.IsArray() {
-		return // before building paths: most lists are absent
-	}
-	s.entries(list, path+member, func(e entry) {
-		name := e.key.String()
-		if t, ok := text(e.value); ok {
-			if why, secret := s.classify(name, unescapeQuery(t), ruleQuery); secret {
-				s.blank(e.value, index(path+member, e.i)+".value", name, "query parameter "+kindName(name)+why, false)
-			} else if hasParts(e.value) {
-				s.valueParts(e.value, index(path+member, e.i)+".value", "query parameter "+kindName(name))
-			}
-		}
-		s.entryDescription(e, path, member)
-	})
+	s.keyedValues(list, path, member, "query parameter ", ruleQuery)
 }
 
 // pathVariables scans a URL's path variables (:id), path+member: they
 // hold what users paste, tokens too.
 func (s *scanner) pathVariables(list gjson.Result, path, member string) {
+	s.keyedValues(list, path, member, "path variable ", ruleName)
+}
+
+// keyedValues scans a [{key, value, description}] list at path+member
+// whose values a name (by rule) or a shape makes secrets: query
+// parameters (their values URL-decoded), path variables, oauth2 extra
+// parameters.
+func (s *scanner) keyedValues(list gjson.Result, path, member, label string, r rule) {
 	if !list.IsArray() {
 		return // before building paths: most lists are absent
 	}
 	s.entries(list, path+member, func(e entry) {
 		name := e.key.String()
 		if t, ok := text(e.value); ok {
-			if why, secret := s.classify(name, t, ruleName); secret {
-				s.blank(e.value, index(path+member, e.i)+".value", name, "path variable "+kindName(name)+why, false)
+			if r == ruleQuery {
+				t = unescapeQuery(t)
+			}
+			if why, secret := s.classify(name, t, r); secret {
+				s.blank(e.value, index(path+member, e.i)+".value", name, label+kindName(name)+why, false)
 			} else if hasParts(e.value) {
-				s.valueParts(e.value, index(path+member, e.i)+".value", "path variable "+kindName(name))
+				s.valueParts(e.value, index(path+member, e.i)+".value", label+kindName(name))
 			}
 		}
 		s.entryDescription(e, path, member)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/pmprep/pmprep/internal/jsontext"
 	"math"
 	"runtime/debug"
 	"strings"
@@ -253,7 +254,7 @@ func parseJSON(name string, data []byte) (*Document, error) {
 	// A large object's item tree is read (topLevel) while another core
 	// validates the text: the skimmer is safe on any bytes, and what it
 	// found is dropped with the Document when the text turns out invalid.
-	start := skipSpace(doc.body, 0)
+	start := jsontext.SkipSpace(doc.body, 0)
 	var err error
 	if len(doc.body) >= 1<<20 && start < len(doc.body) && doc.body[start] == '{' {
 		valid := make(chan error, 1)

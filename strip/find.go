@@ -2,6 +2,7 @@ package strip
 
 import (
 	"encoding/base64"
+	"github.com/pmprep/pmprep/internal/jsontext"
 	"regexp"
 	"sort"
 	"strings"
@@ -412,7 +413,7 @@ func basicCredential(c string) bool {
 // outside strings, or comments, still scans. Only the value's characters
 // are cut: "access_token": "".
 func (s *scanner) jsonMembers(text string, out []found) []found {
-	i := skipSpace(text, 0)
+	i := jsontext.SkipSpace(text, 0)
 	if i == len(text) || text[i] != '{' && text[i] != '[' {
 		return out
 	}
@@ -454,23 +455,23 @@ func (s *scanner) jsonMembers(text string, out []found) []found {
 		}
 		ks := i + q
 		braces(last, ks)
-		ke := stringEnd(text, ks)
+		ke := jsontext.StringEnd(text, ks)
 		if ke < 0 {
 			return out
 		}
 		last = ke
-		j := skipSpace(text, ke)
+		j := jsontext.SkipSpace(text, ke)
 		if j == len(text) || text[j] != ':' {
 			i = ke
 			continue
 		}
-		j = skipSpace(text, j+1)
+		j = jsontext.SkipSpace(text, j+1)
 		if j == len(text) || text[j] != '"' {
 			i = j
 			continue
 		}
 		braces(last, j)
-		ve := stringEnd(text, j)
+		ve := jsontext.StringEnd(text, j)
 		if ve < 0 {
 			return out
 		}
@@ -498,30 +499,6 @@ func (s *scanner) jsonMembers(text string, out []found) []found {
 		}
 		i = ve
 	}
-}
-
-func skipSpace(text string, i int) int {
-	for i < len(text) && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// stringEnd returns the index after the JSON string starting at text[i],
-// or -1 when it does not end.
-func stringEnd(text string, i int) int {
-	for j := i + 1; j < len(text); {
-		k := strings.IndexAny(text[j:], `"\`)
-		if k < 0 {
-			return -1
-		}
-		j += k
-		if text[j] == '"' {
-			return j + 1
-		}
-		j += 2
-	}
-	return -1
 }
 
 // formFields finds the values of fields with secret-looking names in a

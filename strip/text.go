@@ -8,7 +8,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
-	"github.com/pmprep/pmprep/collection"
+	"github.com/pmprep/pmprep/internal/jsontext"
 	"github.com/pmprep/pmprep/internal/secretlike"
 )
 
@@ -54,7 +54,7 @@ func decodeText(raw string) jsonText {
 		case 'u':
 			r, i = decodeUnicode(raw, i)
 		default:
-			r, i = rune(collection.UnescapeChar(e)), i+2
+			r, i = rune(jsontext.UnescapeChar(e)), i+2
 		}
 		n := b.Len()
 		b.WriteRune(r)
@@ -66,11 +66,8 @@ func decodeText(raw string) jsonText {
 // decodeUnicode reads \uXXXX (and a following low surrogate) at raw[i].
 func decodeUnicode(raw string, i int) (rune, int) {
 	hex := func(at int) rune {
-		if at+6 > len(raw) {
-			return utf8.RuneError
-		}
-		v, err := strconv.ParseUint(raw[at+2:at+6], 16, 16)
-		if err != nil {
+		v, ok := jsontext.Hex4(raw, at+2)
+		if !ok {
 			return utf8.RuneError
 		}
 		return rune(v)

@@ -186,6 +186,14 @@ func TestFindLinear(t *testing.T) {
 		strings.Repeat("Basic QUJD", 30000),
 		"{" + strings.Repeat(`"password":"x",`, 30000),
 		strings.Repeat("github_pat_", 30000),
+		strings.Repeat("Password=", 40000),
+		strings.Repeat(" Password=", 40000),
+		strings.Repeat("https://a:", 30000) + "@h",
+		"u?" + strings.Repeat("a=b&", 60000),
+		strings.Repeat("?#", 100000),
+		strings.Repeat("AKIAQ3EGUMBVLN3XXQ4P ", 20000),
+		"[" + strings.Repeat(`{"type": "password", "value": "v"}, {`, 20000),
+		strings.Repeat("0123456789abcdef0123456789abcdef-us", 10000),
 	} {
 		start := time.Now()
 		s.settle(in, true, func(found) bool { return false })

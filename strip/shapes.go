@@ -99,11 +99,13 @@ func connStrings(text string, out []found) []found {
 		if k > 0 && text[k-1] != ';' && text[k-1] != ' ' && text[k-1] != '"' && text[k-1] != '\n' {
 			continue
 		}
-		e := i + 1
-		for e < len(text) && text[e] != ';' && text[e] != '"' && text[e] != '\'' && text[e] != '\n' && text[e] != '\r' && text[e] != '&' {
+		// A value ends within maxConnValue bytes (an account key is 88):
+		// bounded, so a text of many "Password=" stays linear.
+		e, stop := i+1, min(len(text), i+1+maxConnValue)
+		for e < stop && text[e] != ';' && text[e] != '"' && text[e] != '\'' && text[e] != '\n' && text[e] != '\r' && text[e] != '&' {
 			e++
 		}
-		if e == i+1 || !strings.Contains(text[max(0, k-200):min(len(text), e+1)], ";") {
+		if e == i+1 || e == stop && stop < len(text) || !strings.Contains(text[max(0, k-200):min(len(text), e+1)], ";") {
 			continue // no ; around: not a connection string
 		}
 		if v := text[i+1 : e]; !literal(v) || v[0] == ' ' {
@@ -115,6 +117,9 @@ func connStrings(text string, out []found) []found {
 		at = e
 	}
 }
+
+// maxConnValue is the longest connection-string value looked at.
+const maxConnValue = 1024
 
 func isLetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
 

@@ -491,7 +491,8 @@ func TestSecretNamesRedacted(t *testing.T) {
 	in := `{` + v21 + `, "variable": [{"key": "` + gh + `", "value": "v"}, {"key": "Bearer ` + jwt + `", "value": "w"}], "item": [{"request": {` +
 		`"header": [{"key": "X-Api-Key ` + sk + `", "value": "k"}], ` +
 		`"url": {"raw": "https://h/", "query": [{"key": "` + gh + `", "value": "t"}]}, ` +
-		`"body": {"mode": "urlencoded", "urlencoded": [{"key": "X-Auth-Token: ` + sk + `", "value": "p"}]}}}]}`
+		`"body": {"mode": "urlencoded", "urlencoded": [{"key": "X-Auth-Token: ` + sk + `", "value": "p"}]}}}, ` +
+		`{"request": {"url": "https://h/", "header": "Accept: */*\nX-Api-Key ` + sk + `: v\n"}}]}`
 	res := checkStrip(t, "t.json", []byte(in), Options{})
 	inNames := 0
 	for _, f := range res.Findings {
@@ -507,8 +508,8 @@ func TestSecretNamesRedacted(t *testing.T) {
 			}
 		}
 	}
-	if inNames != 5 {
-		t.Errorf("%d secrets in names reported, want 5: %+v", inNames, res.Findings)
+	if inNames != 6 {
+		t.Errorf("%d secrets in names reported, want 6: %+v", inNames, res.Findings)
 	}
 	for name, want := range map[string]string{
 		gh:                           "ghp_…[redacted]",

@@ -407,12 +407,18 @@ func (s *scanner) entries(list gjson.Result, base string, fn func(e entry)) {
 // secret: it cannot be blanked without changing the file's structure, so
 // it is reported, not edited, and the user removes it.
 func (s *scanner) inName(k gjson.Result, path, name string) {
+	s.inNameAt(k, k.Index, path, name)
+}
+
+// inNameAt is inName for a name at byte offset at of v (a header line's
+// name inside a header string).
+func (s *scanner) inNameAt(v gjson.Result, at int, path, name string) {
 	if s.allowed(path, name, false) {
 		s.silenced++
 		return
 	}
 	s.findings = append(s.findings, Finding{Path: path, Kind: "secret in the name " + kindName(name) + " (cannot be blanked: remove it by hand)",
-		Value: k, InName: true, start: k.Index, end: k.Index})
+		Value: v, InName: true, start: at, end: at})
 }
 
 // headers scans a request's headers, or a saved response's (response).
@@ -460,6 +466,9 @@ func (s *scanner) headerString(h gjson.Result, path, label string) {
 		line := t.text[at:end]
 		if colon := strings.IndexByte(line, ':'); colon > 0 {
 			name := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line[:colon]), "//"))
+			if secretName(name) {
+				s.inNameAt(h, h.Index+t.rawIndex(at), path, name)
+			}
 			challenge := label != " header" && challengeHeaders[strings.ToLower(name)]
 			from := at + colon + 1
 			for from < end && (t.text[from] == ' ' || t.text[from] == '\t') {

@@ -2,6 +2,51 @@ package secretlike
 
 import "testing"
 
+// TestName: the word rule on the names config, inject and strip meet.
+func TestName(t *testing.T) {
+	secret := []string{
+		"client_secret", "clientSecret", "ClientSecret", "CLIENT_SECRET", "client-secret", "client.secret", "clientsecret",
+		"secret", "secrets", "api_secret", "consumer_secret", "tokenSecret", "webhook_secret",
+		"password", "Password", "db_password", "dbPassword", "password2", "passwd", "pwd", "MYSQL_PWD", "db_pass", "passphrase",
+		"token", "tokens", "access_token", "accessToken", "accesstoken", "refresh_token", "refreshToken", "id_token",
+		"session_token", "sessionToken", "auth_token", "x-auth-token", "bearer_token", "csrftoken", "oauth2token",
+		"api_key", "apiKey", "APIKey", "apikey", "x-api-key", "X-API-Key", "XAPIKey", "Ocp-Apim-Subscription-Key",
+		"private_key", "privateKey", "signing_key", "encryption_key", "master_key", "secret_key", "secretKey",
+		"aws_secret_access_key", "authKey",
+		"credentials", "credential", "google_credentials",
+		"Authorization", "authorization", "Proxy-Authorization", "auth_header", "authHeader", "authheader",
+		"cookie", "Cookie", "session_cookies", "password_hash",
+	}
+	notSecret := []string{
+		"", "token_url", "tokenUrl", "TOKEN_URL", "access_token_url", "tokenEndpoint", "authorization_url",
+		"client_id", "clientId", "username", "user", "base_url", "scope", "audience",
+		"secret_name", "secretName", "secret_id", "private_key_id", "private_key_path", "credentials_file",
+		"token_type", "token_expiry", "refresh_token_expires_in", "token_ttl", "password_min_length",
+		"password_reset_url", "api_key_name", "api_key_header_name", "cookie_name", "csrf_token_header_name",
+		"max_tokens", "max_completion_tokens", "token_count", "num_tokens",
+		"next_token", "pagination_token", "continuationToken", "Access-Control-Allow-Credentials", "X-Paypal-Token-Service",
+		"tokenizer", "passport", "bypass", "compass", "passwordless", "secretary",
+		"auth", "auth_type", "key", "access_key", "aws_access_key_id", "consumer_key", "public_key",
+		"pmprep_access_token_name", "password_grant",
+	}
+	check(t, "Name", Name, secret, notSecret)
+}
+
+// check asserts that f (named fn) holds for every yes and for no no.
+func check(t *testing.T, fn string, f func(string) bool, yes, no []string) {
+	t.Helper()
+	for _, k := range yes {
+		if !f(k) {
+			t.Errorf("%s(%q) = false, want true", fn, k)
+		}
+	}
+	for _, k := range no {
+		if f(k) {
+			t.Errorf("%s(%q) = true, want false", fn, k)
+		}
+	}
+}
+
 // TestNameRound2 holds the names issue 11 found the word rule misreading,
 // and the settings it must keep reading as settings.
 func TestNameRound2(t *testing.T) {
@@ -17,16 +62,7 @@ func TestNameRound2(t *testing.T) {
 		"next_token", "nextPageToken", "page_token", "max_completion_tokens", "Access-Control-Allow-Credentials",
 		"client_assertion_type", "auth", "x-auth-type", "base_url", "mongo_db_name", "access_key", "consumer_key", "token_usage",
 	}
-	for _, k := range secret {
-		if !Name(k) {
-			t.Errorf("Name(%q) = false, want true", k)
-		}
-	}
-	for _, k := range notSecret {
-		if Name(k) {
-			t.Errorf("Name(%q) = true, want false", k)
-		}
-	}
+	check(t, "Name", Name, secret, notSecret)
 }
 
 // TestPlaceholders is the golden list of values that stand for a secret
@@ -50,14 +86,5 @@ func TestPlaceholders(t *testing.T) {
 		"yourself1", "<script", "x", "**a**", "$", "%%", "example-but-real-9f8e7d", "AKIAQ3EGUMBVLN3XXQ4P",
 		"your", "[unclosed", "Xx9", "EAAB",
 	}
-	for _, v := range placeholders {
-		if !Placeholder(v) {
-			t.Errorf("Placeholder(%q) = false, want true", v)
-		}
-	}
-	for _, v := range secrets {
-		if Placeholder(v) {
-			t.Errorf("Placeholder(%q) = true, want false", v)
-		}
-	}
+	check(t, "Placeholder", Placeholder, placeholders, secrets)
 }

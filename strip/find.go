@@ -180,11 +180,10 @@ var (
 // ${…}, words), the block is not a pasted key and stays whole.
 func privateKeys(text string, out []found) []found {
 	for at := 0; ; {
-		i := strings.Index(text[at:], "-----BEGIN ")
+		i := indexFrom(text, "-----BEGIN ", at)
 		if i < 0 {
 			return out
 		}
-		i += at
 		at = i + 1
 		loc := pemBegin.FindStringIndex(text[i:])
 		if loc == nil {

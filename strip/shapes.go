@@ -10,6 +10,15 @@ import (
 // fragment parameter of a URL inside a body or description, and the AWS
 // secret key written beside an AWS key id.
 
+// indexFrom is strings.Index of sub in text from at on, as an index of
+// text (-1 when there is none).
+func indexFrom(text, sub string, at int) int {
+	if i := strings.Index(text[at:], sub); i >= 0 {
+		return at + i
+	}
+	return -1
+}
+
 // rankPart names an overlapping finding after the name and token ranks.
 const rankPart = rankScheme + 1
 
@@ -26,11 +35,10 @@ func urlEnd(c byte) bool {
 // https://deploy:PASS@host, postgres://u:p@h, mongodb+srv://u:p@cluster.
 func userinfo(text string, out []found) []found {
 	for at := 0; ; {
-		i := strings.Index(text[at:], "://")
+		i := indexFrom(text, "://", at)
 		if i < 0 {
 			return out
 		}
-		i += at
 		at = i + 3
 		// The scheme: letters, digits, + . - before "://".
 		s := i
@@ -83,11 +91,10 @@ var connKeys = set("accountkey", "sharedaccesskey", "password", "pwd", "sharedac
 // "password = x" in a script is not one.
 func connStrings(text string, out []found) []found {
 	for at := 0; ; {
-		i := strings.IndexByte(text[at:], '=')
+		i := indexFrom(text, "=", at)
 		if i < 0 {
 			return out
 		}
-		i += at
 		at = i + 1
 		k := i
 		for k > 0 && isLetter(text[k-1]) {

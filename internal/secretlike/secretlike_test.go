@@ -84,7 +84,7 @@ func TestPlaceholders(t *testing.T) {
 	secrets := []string{
 		"s3cr3t-Pa55", "hunter2", "abc123", "xoxb-123456789012-abcdefghij", "Bearer abcdef0123456789abcdef",
 		"yourself1", "<script", "x", "**a**", "$", "%%", "example-but-real-9f8e7d", "AKIAQ3EGUMBVLN3XXQ4P",
-		"your", "[unclosed", "Xx9", "EAAB",
+		"your", "[unclosed", "Xx9", "EAAB", "$ecretPass1", "YourCompany2024!",
 	}
 	check(t, "Placeholder", Placeholder, placeholders, secrets)
 }

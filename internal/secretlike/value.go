@@ -28,8 +28,8 @@ func Placeholder(v string) bool {
 		wrapped(v, "{{", "}}") || len(v) > 2 && wrapped(v, "%", "%") && identifier(v[1:len(v)-1]) {
 		return true
 	}
-	if v[0] == '$' && identifier(v[1:]) {
-		return true
+	if v[0] == '$' && envName(v[1:]) {
+		return true // $API_KEY; $ecret1 is a password
 	}
 	if len(v) > maxPlaceholder {
 		return false // placeholders are short; strip asks about every value
@@ -56,8 +56,12 @@ func Placeholder(v string) bool {
 	// YOUR_API_KEY, your-token, YourSecret: "your" and then a separator
 	// or a capital.
 	if len(v) > 4 && strings.EqualFold(v[:4], "your") {
-		c := v[4]
-		return c == '_' || c == '-' || c == ' ' || c == '.' || 'A' <= c && c <= 'Z'
+		switch c := v[4]; {
+		case c == '_' || c == '-' || c == ' ' || c == '.':
+			return true
+		case 'A' <= c && c <= 'Z':
+			return letters(v) // YourApiKey; YourCompany2024! is a password
+		}
 	}
 	return false
 }
@@ -88,6 +92,29 @@ func identifier(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// envName: an environment variable name as shells write them, upper case
+// (API_KEY, TOKEN2).
+func envName(s string) bool {
+	if s == "" || '0' <= s[0] && s[0] <= '9' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+func letters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !('a' <= s[i]|0x20 && s[i]|0x20 <= 'z') {
 			return false
 		}
 	}

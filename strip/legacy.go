@@ -25,7 +25,11 @@ func (s *scanner) dump(root gjson.Result) {
 	each(top["environments"], "environments", func(e gjson.Result, p string) {
 		s.variables(fieldOf(e, "values"), p+".values")
 	})
-	s.variables(top["globals"], "globals")
+	if g := top["globals"]; g.IsObject() {
+		s.variables(fieldOf(g, "values"), "globals.values") // a later dump's globals export
+	} else {
+		s.variables(g, "globals")
+	}
 	each(top["headerPresets"], "headerPresets", func(h gjson.Result, p string) {
 		s.headers(fieldOf(h, "headers"), p+".headers", false)
 	})

@@ -214,6 +214,8 @@ func countLine(check bool, ok, touched, secrets, inNames, noise, silenced, faile
 		fmt.Fprintf(&b, "no secrets found in %s", plural(ok, "file"))
 	case check:
 		fmt.Fprintf(&b, "%s found in %s (--check: nothing written)", plural(secrets, "secret"), plural(touched, "file"))
+	case secrets == inNames:
+		fmt.Fprintf(&b, "nothing stripped in %s", plural(ok, "file"))
 	default:
 		fmt.Fprintf(&b, "%s stripped in %s; review and stage the change, and keep the values in an environment outside git", plural(secrets-inNames, "secret"), plural(touched, "file"))
 	}

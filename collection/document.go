@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/pmprep/pmprep/internal/jsontext"
 	"math"
 	"runtime/debug"
 	"strings"
@@ -23,6 +24,9 @@ const (
 	KindCollection20                 // collection, schema v2.0.0 (auth params as objects)
 	KindEnvironment                  // environment export
 	KindGlobals                      // globals export
+	// Read by ParseLegacy only (strip scans them; inject cannot edit them):
+	KindCollection1 // collection v1 (requests, folders, helperAttributes)
+	KindDump        // Postman's "Export data" dump: v1 collections, environments, globals
 )
 
 func (k Kind) String() string {
@@ -35,6 +39,10 @@ func (k Kind) String() string {
 		return "environment"
 	case KindGlobals:
 		return "globals"
+	case KindCollection1:
+		return "collection v1"
+	case KindDump:
+		return "Postman data dump"
 	}
 	return "unknown"
 }
@@ -204,7 +212,21 @@ func Parse(name string, data []byte) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	if doc.Kind, err = detectKind(doc); err != nil {
+	if doc.Kind, err = detectKind(doc, false); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// ParseLegacy is Parse that also accepts what can be scanned but not
+// rewritten: v1 collections (KindCollection1) and Postman's "Export data"
+// dumps (KindDump), which hold secrets as much as any export.
+func ParseLegacy(name string, data []byte) (*Document, error) {
+	doc, err := parseJSON(name, data)
+	if err != nil {
+		return nil, err
+	}
+	if doc.Kind, err = detectKind(doc, true); err != nil {
 		return nil, err
 	}
 	return doc, nil
@@ -232,7 +254,7 @@ func parseJSON(name string, data []byte) (*Document, error) {
 	// A large object's item tree is read (topLevel) while another core
 	// validates the text: the skimmer is safe on any bytes, and what it
 	// found is dropped with the Document when the text turns out invalid.
-	start := skipSpace(doc.body, 0)
+	start := jsontext.SkipSpace(doc.body, 0)
 	var err error
 	if len(doc.body) >= 1<<20 && start < len(doc.body) && doc.body[start] == '{' {
 		valid := make(chan error, 1)
@@ -317,7 +339,7 @@ func (d *Document) setRoot(start int) {
 	d.root.Index = start
 }
 
-func detectKind(doc *Document) (Kind, error) {
+func detectKind(doc *Document, legacy bool) (Kind, error) {
 	root := doc.root
 	if root.IsArray() {
 		return KindGlobals, nil // the older globals export: a bare list of variables
@@ -339,6 +361,8 @@ func detectKind(doc *Document) (Kind, error) {
 		}
 		schema := info.Get("schema").String()
 		switch {
+		case strings.Contains(schema, "/v1.") && legacy:
+			return KindCollection1, nil
 		case strings.Contains(schema, "/v1."):
 			return fail(info, "info.schema", "Postman collection v1 is not supported", v1Hint)
 		case item.Exists() && !item.IsArray():
@@ -352,6 +376,10 @@ func detectKind(doc *Document) (Kind, error) {
 		default:
 			return fail(info.Get("schema"), "info.schema", "unknown collection schema", "pmprep reads Postman collection v2.1 and v2.0")
 		}
+	case legacy && (top["collections"].IsArray() || top["environments"].IsArray()) && top["version"].Exists():
+		return KindDump, nil
+	case (top["requests"].Exists() || top["order"].Exists() || top["folders"].Exists()) && legacy:
+		return KindCollection1, nil
 	case top["requests"].Exists() || top["order"].Exists() || top["folders"].Exists():
 		return fail(root, "", "Postman collection v1 is not supported", v1Hint)
 	case top["values"].IsArray():

@@ -3,6 +3,7 @@ package collection
 import (
 	"bytes"
 	"fmt"
+	"github.com/pmprep/pmprep/internal/jsontext"
 	"io"
 	"maps"
 	"sort"
@@ -73,7 +74,7 @@ func (e *Editor) encodeAt(v gjson.Result, f Fragment) string {
 func sameJSONText(a, b string) bool {
 	i, j := 0, 0
 	for {
-		i, j = skipSpace(a, i), skipSpace(b, j)
+		i, j = jsontext.SkipSpace(a, i), jsontext.SkipSpace(b, j)
 		if i == len(a) || j == len(b) {
 			return i == len(a) && j == len(b)
 		}
@@ -432,16 +433,16 @@ func pick(obj gjson.Result, keys []string, out []gjson.Result) {
 		return
 	}
 	for i := 1; ; i++ {
-		i = skipSpace(raw, i)
+		i = jsontext.SkipSpace(raw, i)
 		if i >= len(raw) || raw[i] != '"' {
 			return
 		}
 		ks, ke := i, skipString(raw, i)
-		i = skipSpace(raw, ke)
+		i = jsontext.SkipSpace(raw, ke)
 		if i >= len(raw) || raw[i] != ':' {
 			return
 		}
-		vs := skipSpace(raw, i+1)
+		vs := jsontext.SkipSpace(raw, i+1)
 		ve := skipValue(raw, vs)
 		if ve <= vs || ke-ks < 2 {
 			return
@@ -455,7 +456,7 @@ func pick(obj gjson.Result, keys []string, out []gjson.Result) {
 				out[j] = resultAt(raw, vs, ve, obj.Index)
 			}
 		}
-		if i = skipSpace(raw, ve); i >= len(raw) || raw[i] != ',' {
+		if i = jsontext.SkipSpace(raw, ve); i >= len(raw) || raw[i] != ',' {
 			return
 		}
 	}

@@ -1,6 +1,7 @@
 package collection
 
 import (
+	"github.com/pmprep/pmprep/internal/jsontext"
 	"strings"
 
 	"github.com/tidwall/gjson"
@@ -58,26 +59,13 @@ func skipValue(s string, i int) int {
 	return i
 }
 
-// skipString returns the offset just past the string that starts at s[i].
+// skipString returns the offset just past the string that starts at s[i]
+// (the end of s when it does not end: the text was validated).
 func skipString(s string, i int) int {
-	open := i
-	i++
-	for {
-		j := strings.IndexByte(s[i:], '"')
-		if j < 0 {
-			return len(s)
-		}
-		i += j
-		// The quote is escaped when an odd number of backslashes precede it.
-		k := i - 1
-		for k > open && s[k] == '\\' {
-			k--
-		}
-		if (i-1-k)%2 == 0 {
-			return i + 1
-		}
-		i++
+	if e := jsontext.StringEnd(s, i); e >= 0 {
+		return e
 	}
+	return len(s)
 }
 
 // eachChild calls f with the offsets, within raw, of each member (key
@@ -102,7 +90,7 @@ func eachChildWith(s string, i int, value func(keyStart, valStart int) int, f fu
 	obj := s[i] == '{'
 	i++
 	for {
-		i = skipSpace(s, i)
+		i = jsontext.SkipSpace(s, i)
 		if i >= len(s) {
 			return len(s)
 		}
@@ -114,11 +102,11 @@ func eachChildWith(s string, i int, value func(keyStart, valStart int) int, f fu
 			if s[i] != '"' {
 				return len(s)
 			}
-			i = skipSpace(s, skipString(s, i))
+			i = jsontext.SkipSpace(s, skipString(s, i))
 			if i >= len(s) || s[i] != ':' {
 				return len(s)
 			}
-			i = skipSpace(s, i+1)
+			i = jsontext.SkipSpace(s, i+1)
 		}
 		vs := i
 		if value != nil {
@@ -129,7 +117,7 @@ func eachChildWith(s string, i int, value func(keyStart, valStart int) int, f fu
 		if i <= vs || !f(ks, vs, i) {
 			return len(s)
 		}
-		i = skipSpace(s, i)
+		i = jsontext.SkipSpace(s, i)
 		if i < len(s) && s[i] == ',' {
 			i++
 		} else if i >= len(s) || s[i] != '}' && s[i] != ']' {

@@ -3,7 +3,7 @@ package collection
 import (
 	"bytes"
 	"fmt"
-	"strconv"
+	"github.com/pmprep/pmprep/internal/jsontext"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -130,17 +130,17 @@ func unescapeKey(raw []byte) []byte {
 			continue
 		}
 		if raw[i+1] != 'u' {
-			out = append(out, UnescapeChar(raw[i+1]))
+			out = append(out, jsontext.UnescapeChar(raw[i+1]))
 			i += 2
 			continue
 		}
-		u, ok := hex4(raw, i+2)
+		u, ok := jsontext.Hex4(raw, i+2)
 		if !ok {
 			return raw // cannot happen after scanString
 		}
 		i += 6
 		if utf16.IsSurrogate(rune(u)) {
-			if lo, ok := hex4(raw, i+2); ok && u < 0xdc00 && i+1 < len(raw) && raw[i] == '\\' && raw[i+1] == 'u' && lo >= 0xdc00 && lo <= 0xdfff {
+			if lo, ok := jsontext.Hex4(raw, i+2); ok && u < 0xdc00 && i+1 < len(raw) && raw[i] == '\\' && raw[i+1] == 'u' && lo >= 0xdc00 && lo <= 0xdfff {
 				out = utf8.AppendRune(out, utf16.DecodeRune(rune(u), rune(lo)))
 				i += 6
 				continue
@@ -153,33 +153,6 @@ func unescapeKey(raw []byte) []byte {
 	return out
 }
 
-// hex4 reads the four hex digits at raw[i:].
-func hex4(raw []byte, i int) (uint16, bool) {
-	if i+4 > len(raw) {
-		return 0, false
-	}
-	v, err := strconv.ParseUint(string(raw[i:i+4]), 16, 16)
-	return uint16(v), err == nil
-}
-
-// UnescapeChar is the character a one-letter JSON escape (the letter
-// after the backslash) stands for.
-func UnescapeChar(e byte) byte {
-	switch e {
-	case 'b':
-		return '\b'
-	case 'f':
-		return '\f'
-	case 'n':
-		return '\n'
-	case 'r':
-		return '\r'
-	case 't':
-		return '\t'
-	}
-	return e // \" \\ \/
-}
-
 // validate checks that data is exactly one JSON value (RFC 8259) with
 // surrounding whitespace, in a single iterative pass: no recursion, so a
 // hostile 100,000-deep document cannot exhaust the stack. It does not check
@@ -188,7 +161,7 @@ func validate(data []byte) error {
 	// stack holds '{' or '[' for each open container.
 	stack := make([]byte, 0, 32)
 	var keys keySet
-	i := skipSpace(data, 0)
+	i := jsontext.SkipSpace(data, 0)
 	if i == len(data) {
 		return &syntaxError{i, "empty document: expected a JSON value"}
 	}
@@ -203,7 +176,7 @@ func validate(data []byte) error {
 				return &syntaxError{i, fmt.Sprintf("nesting deeper than %d levels", maxDepth)}
 			}
 			stack = append(stack, c)
-			i = skipSpace(data, i+1)
+			i = jsontext.SkipSpace(data, i+1)
 			if i < len(data) && (c == '{' && data[i] == '}' || c == '[' && data[i] == ']') {
 				stack = stack[:len(stack)-1]
 				i++
@@ -249,7 +222,7 @@ func validate(data []byte) error {
 		}
 		// After a value: close containers or move to the next member.
 		for {
-			i = skipSpace(data, i)
+			i = jsontext.SkipSpace(data, i)
 			if len(stack) == 0 {
 				if i != len(data) {
 					return &syntaxError{i, fmt.Sprintf("unexpected %s after the end of the JSON value", describeByte(data[i]))}
@@ -265,7 +238,7 @@ func validate(data []byte) error {
 			top := stack[len(stack)-1]
 			c := data[i]
 			if c == ',' {
-				i = skipSpace(data, i+1)
+				i = jsontext.SkipSpace(data, i+1)
 				if top == '{' {
 					var err error
 					if i, err = objectKey(data, i, &keys); err != nil {
@@ -304,29 +277,14 @@ func objectKey(data []byte, i int, keys *keySet) (int, error) {
 		return end, err
 	}
 	keys.add(data[i+1:end-1], i)
-	i = skipSpace(data, end)
+	i = jsontext.SkipSpace(data, end)
 	if i >= len(data) {
 		return i, &syntaxError{i, "unexpected end of input: the file is truncated"}
 	}
 	if data[i] != ':' {
 		return i, &syntaxError{i, fmt.Sprintf("unexpected %s: expected ':' after object key", describeByte(data[i]))}
 	}
-	return skipSpace(data, i+1), nil
-}
-
-// skipSpace returns the offset of the first byte at or after i that is
-// not JSON white space; for the validator's bytes and the skimmer's
-// strings alike.
-func skipSpace[T string | []byte](data T, i int) int {
-	for i < len(data) {
-		switch data[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
+	return jsontext.SkipSpace(data, i+1), nil
 }
 
 // scanString returns the offset just past the string starting at data[i].

@@ -1,6 +1,7 @@
 package collection
 
 import (
+	"github.com/pmprep/pmprep/internal/jsontext"
 	"sort"
 	"strconv"
 	"strings"
@@ -121,7 +122,7 @@ func (t *itemTree) scanArray(i, depth int) int {
 	s := t.text
 	i++ // '['
 	for index := 0; ; index++ {
-		i = skipSpace(s, i)
+		i = jsontext.SkipSpace(s, i)
 		if i >= len(s) || s[i] == ']' {
 			return min(i+1, len(s))
 		}
@@ -130,7 +131,7 @@ func (t *itemTree) scanArray(i, depth int) int {
 		} else {
 			i = skipValue(s, i) // not an item; the schema forbids it, and there is nothing to edit
 		}
-		i = skipSpace(s, i)
+		i = jsontext.SkipSpace(s, i)
 		if i >= len(s) || s[i] != ',' {
 			return min(i+1, len(s))
 		}
@@ -152,16 +153,16 @@ func (t *itemTree) scanItem(i, index, depth int) int {
 	reqStart, reqEnd, a0, a1 := -1, -1, -1, -1
 	i++ // '{'
 	for {
-		i = skipSpace(s, i)
+		i = jsontext.SkipSpace(s, i)
 		if i >= len(s) || s[i] != '"' {
 			break // '}', or malformed
 		}
 		ks, ke := i, skipString(s, i)
-		i = skipSpace(s, ke)
+		i = jsontext.SkipSpace(s, ke)
 		if i >= len(s) || s[i] != ':' {
 			break
 		}
-		vs := skipSpace(s, i+1)
+		vs := jsontext.SkipSpace(s, i+1)
 		key := t.key(memberSpan{keyStart: int32(ks), keyEnd: int32(ke)})
 		var ve int
 		switch {
@@ -188,7 +189,7 @@ func (t *itemTree) scanItem(i, index, depth int) int {
 		sawItem = sawItem || key == "item"
 		sawRequest = sawRequest || key == "request"
 		members = append(members, memberSpan{int32(ks), int32(ke), int32(vs), int32(ve)})
-		i = skipSpace(s, ve)
+		i = jsontext.SkipSpace(s, ve)
 		if i >= len(s) || s[i] != ',' {
 			break
 		}

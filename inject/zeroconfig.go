@@ -1,6 +1,7 @@
 package inject
 
 import (
+	"github.com/pmprep/pmprep/internal/secretlike"
 	"strings"
 
 	"github.com/pmprep/pmprep/collection"
@@ -251,13 +252,14 @@ func urlCarriesSecret(u string) bool {
 }
 
 // credentialParam reports whether an extra token-request parameter holds a
-// literal credential: a secret-looking name, a client assertion (a signed
-// JWT, RFC 7523), or a value shaped like a JWT.
+// literal credential: a secret-looking name (secretlike's, which counts a
+// client assertion, a signed JWT of RFC 7523), or a value shaped like a
+// JWT; a placeholder (<client-secret>) is none.
 func credentialParam(kv collection.KV) bool {
-	if kv.Value == "" || strings.Contains(kv.Value, "{{") {
+	if kv.Value == "" || strings.Contains(kv.Value, "{{") || secretlike.Placeholder(kv.Value) {
 		return false
 	}
-	return config.LooksSecret(kv.Key) || strings.Contains(strings.ToLower(kv.Key), "assertion") || strings.HasPrefix(kv.Value, "eyJ")
+	return secretlike.Name(kv.Key) || strings.HasPrefix(kv.Value, "eyJ")
 }
 
 // scriptGrant maps Postman's grant_type to the grant the script performs:

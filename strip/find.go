@@ -2,6 +2,7 @@ package strip
 
 import (
 	"encoding/base64"
+	"github.com/pmprep/pmprep/internal/jsontext"
 	"regexp"
 	"sort"
 	"strings"
@@ -37,8 +38,11 @@ func (s *scanner) find(text string, members bool) []found {
 		out = s.formFields(text, out)
 	}
 	out = privateKeys(text, out)
-	out = tokens(text, out)
+	out = awsSecrets(text, tokens(text, out))
 	out = schemeCredentials(text, out)
+	out = userinfo(text, out)
+	out = connStrings(text, out)
+	out = s.urlParams(text, out)
 	return out
 }
 
@@ -81,25 +85,53 @@ func tokens(text string, out []found) []found {
 			at = end
 		}
 	}
-	for _, f := range tokenFormats {
+	// Prefixed formats: one pass over the word starts.
+	for i := 0; i < len(text); i++ {
+		fs := byFirst[text[i]]
+		if fs == nil || !wordStart(text, i) {
+			continue
+		}
+		for _, f := range fs {
+			if !strings.HasPrefix(text[i:], f.prefix) {
+				continue
+			}
+			if loc := f.anchored.FindStringIndex(text[i:]); loc != nil {
+				if t := tokenAt(text, i, i+loc[1], "API token"); !placeholderToken(text, t) {
+					out = append(out, t)
+					i = t.ranges[0][1] - 1
+					break
+				}
+			}
+		}
+	}
+	for _, f := range hinted {
 		for at := 0; ; {
-			i := strings.Index(text[at:], f.hint)
+			i := strings.Index(text[at:], f.prefix)
 			if i < 0 {
 				break
 			}
 			i += at
 			at = i + 1
 			start := i - f.back
-			if start < 0 || f.word && !wordStart(text, start) {
+			if start < 0 || !wordStart(text, start) {
 				continue
 			}
 			if loc := f.anchored.FindStringIndex(text[start:]); loc != nil {
-				out = append(out, tokenAt(text, start, start+loc[1], "API token"))
-				at = start + loc[1]
+				if t := tokenAt(text, start, start+loc[1], "API token"); !placeholderToken(text, t) {
+					out = append(out, t)
+					at = start + loc[1]
+				}
 			}
 		}
 	}
 	return out
+}
+
+// placeholderToken reports whether a token found is a documented example
+// (AKIAIOSFODNN7EXAMPLE) rather than a credential.
+func placeholderToken(text string, t found) bool {
+	r := t.ranges[0]
+	return strings.Contains(text[r[0]:r[1]], "EXAMPLE")
 }
 
 // jwtEnd returns where the JWT starting at text[i] ("eyJ") ends, or 0: the
@@ -148,11 +180,10 @@ var (
 // ${…}, words), the block is not a pasted key and stays whole.
 func privateKeys(text string, out []found) []found {
 	for at := 0; ; {
-		i := strings.Index(text[at:], "-----BEGIN ")
+		i := indexFrom(text, "-----BEGIN ", at)
 		if i < 0 {
 			return out
 		}
-		i += at
 		at = i + 1
 		loc := pemBegin.FindStringIndex(text[i:])
 		if loc == nil {
@@ -374,69 +405,99 @@ func basicCredential(c string) bool {
 
 // jsonMembers finds the string values of members with secret-looking
 // names in a text that looks like JSON (a token endpoint's response,
-// {"access_token": "…"}). It reads string tokens only, so a body holding
-// {{variables}} outside strings, or comments, still scans. Only the value's
-// characters are cut: "access_token": "".
+// {"access_token": "…"}), and the "value" of an object whose "type",
+// "name" or "key" names a secret (Keycloak's credentials [{"type":
+// "password", "value": "…"}], name/value lists). It reads string tokens
+// only, counting the braces between them, so a body holding {{variables}}
+// outside strings, or comments, still scans. Only the value's characters
+// are cut: "access_token": "".
 func (s *scanner) jsonMembers(text string, out []found) []found {
-	i := skipSpace(text, 0)
+	i := jsontext.SkipSpace(text, 0)
 	if i == len(text) || text[i] != '{' && text[i] != '[' {
 		return out
 	}
+	// One frame per open object: the secret its type/name/key names, and
+	// where its "value" string is.
+	type frame struct {
+		named    string
+		value    [2]int
+		hasValue bool
+		done     bool
+	}
+	var frames []frame
+	emit := func(f *frame) {
+		if f.done || f.named == "" || !f.hasValue {
+			return
+		}
+		f.done = true
+		if rs := literalRanges(text, f.value[0], f.value[1]); len(rs) > 0 {
+			out = append(out, found{ranges: rs, kind: kindName(f.named) + " value", key: f.named, rank: rankName})
+		}
+	}
+	braces := func(from, to int) {
+		for k := from; k < to; k++ {
+			switch text[k] {
+			case '{':
+				frames = append(frames, frame{})
+			case '}':
+				if n := len(frames); n > 0 {
+					frames = frames[:n-1]
+				}
+			}
+		}
+	}
+	last := i
 	for {
 		q := strings.IndexByte(text[i:], '"')
 		if q < 0 {
 			return out
 		}
 		ks := i + q
-		ke := stringEnd(text, ks)
+		braces(last, ks)
+		ke := jsontext.StringEnd(text, ks)
 		if ke < 0 {
 			return out
 		}
-		j := skipSpace(text, ke)
+		last = ke
+		j := jsontext.SkipSpace(text, ke)
 		if j == len(text) || text[j] != ':' {
 			i = ke
 			continue
 		}
-		j = skipSpace(text, j+1)
+		j = jsontext.SkipSpace(text, j+1)
 		if j == len(text) || text[j] != '"' {
 			i = j
 			continue
 		}
-		ve := stringEnd(text, j)
+		braces(last, j)
+		ve := jsontext.StringEnd(text, j)
 		if ve < 0 {
 			return out
 		}
-		if name := decodeText(text[ks:ke]).text; s.byName(name, ruleMember) && literal(decodeText(text[j:ve]).text) {
+		last = ve
+		name := decodeText(text[ks:ke]).text
+		value := decodeText(text[j:ve]).text
+		if s.byName(name, ruleMember) && literal(value) {
 			if rs := literalRanges(text, j+1, ve-1); len(rs) > 0 {
 				out = append(out, found{ranges: rs, kind: kindName(name), key: name, rank: rankName})
+			}
+		} else if n := len(frames); n > 0 {
+			f := &frames[n-1]
+			switch name {
+			case "type", "name", "key":
+				if len(value) <= 64 && s.byName(value, ruleName) {
+					f.named = value
+					emit(f)
+				}
+			case "value":
+				if literal(value) {
+					f.value, f.hasValue = [2]int{j + 1, ve - 1}, true
+					emit(f)
+				}
 			}
 		}
 		i = ve
 	}
-}
-
-func skipSpace(text string, i int) int {
-	for i < len(text) && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// stringEnd returns the index after the JSON string starting at text[i],
-// or -1 when it does not end.
-func stringEnd(text string, i int) int {
-	for j := i + 1; j < len(text); {
-		k := strings.IndexAny(text[j:], `"\`)
-		if k < 0 {
-			return -1
-		}
-		j += k
-		if text[j] == '"' {
-			return j + 1
-		}
-		j += 2
-	}
-	return -1
 }
 
 // formFields finds the values of fields with secret-looking names in a

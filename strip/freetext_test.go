@@ -186,6 +186,14 @@ func TestFindLinear(t *testing.T) {
 		strings.Repeat("Basic QUJD", 30000),
 		"{" + strings.Repeat(`"password":"x",`, 30000),
 		strings.Repeat("github_pat_", 30000),
+		strings.Repeat("Password=", 40000),
+		strings.Repeat(" Password=", 40000),
+		strings.Repeat("https://a:", 30000) + "@h",
+		"u?" + strings.Repeat("a=b&", 60000),
+		strings.Repeat("?#", 100000),
+		strings.Repeat("AKIAQ3EGUMBVLN3XXQ4P ", 20000),
+		"[" + strings.Repeat(`{"type": "password", "value": "v"}, {`, 20000),
+		strings.Repeat("0123456789abcdef0123456789abcdef-us", 10000),
 	} {
 		start := time.Now()
 		s.settle(in, true, func(found) bool { return false })
@@ -464,6 +472,52 @@ func TestKindNames(t *testing.T) {
 		"x" + long:      "x" + strings.Repeat("é", 31) + "…",
 		"\x00" + long:   `"\x00` + strings.Repeat("é", 29) + "…",
 		"ünïcödé_tökén": "ünïcödé_tökén",
+	} {
+		if got := kindName(name); got != want {
+			t.Errorf("kindName(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
+// TestSecretNamesRedacted: a name that holds a secret is shown redacted in
+// every kind and key, wherever the name stands (variable, header, query,
+// form field, JSON member of a body), and reported as a secret in a name
+// where it is a key; names that only look long stay as they are.
+func TestSecretNamesRedacted(t *testing.T) {
+	const v21 = `"info": {"name": "t", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}`
+	gh := "ghp_" + strings.Repeat("Rd7", 12)
+	sk := "Rd7Rd7Rd7Rd7Rd7Rd7Rd71234"
+	jwt := "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYWtlIn0.c2lnbmF0dXJl"
+	in := `{` + v21 + `, "variable": [{"key": "` + gh + `", "value": "v"}, {"key": "Bearer ` + jwt + `", "value": "w"}], "item": [{"request": {` +
+		`"header": [{"key": "X-Api-Key ` + sk + `", "value": "k"}], ` +
+		`"url": {"raw": "https://h/", "query": [{"key": "` + gh + `", "value": "t"}]}, ` +
+		`"body": {"mode": "urlencoded", "urlencoded": [{"key": "X-Auth-Token: ` + sk + `", "value": "p"}]}}}, ` +
+		`{"request": {"url": "https://h/", "header": "Accept: */*\nX-Api-Key ` + sk + `: v\n"}}]}`
+	res := checkStrip(t, "t.json", []byte(in), Options{})
+	inNames := 0
+	for _, f := range res.Findings {
+		for _, secret := range []string{gh[4:], sk, jwt[10:]} {
+			if strings.Contains(f.Kind, secret) || strings.Contains(f.Key, secret) || strings.Contains(f.Path, secret) {
+				t.Errorf("finding %s: %s (key %q) prints a secret held in a name", f.Path, f.Kind, f.Key)
+			}
+		}
+		if f.InName {
+			inNames++
+			if !strings.Contains(f.Kind, "…[redacted]") || !strings.Contains(f.Kind, "cannot be blanked") {
+				t.Errorf("kind %q: want a redacted name and the advice", f.Kind)
+			}
+		}
+	}
+	if inNames != 6 {
+		t.Errorf("%d secrets in names reported, want 6: %+v", inNames, res.Findings)
+	}
+	for name, want := range map[string]string{
+		gh:                           "ghp_…[redacted]",
+		"X-Api-Key " + sk:            "X-Api-Key …[redacted]",
+		"X-Auth-Token: " + sk:        "X-Auth-Token …[redacted]",
+		"Bearer " + jwt:              "Bearer …[redacted]",
+		"a_long_but_plain_name_here": "a_long_but_plain_name_here",
+		"Accept-Encoding-Preference": "Accept-Encoding-Preference",
 	} {
 		if got := kindName(name); got != want {
 			t.Errorf("kindName(%q) = %q, want %q", name, got, want)

@@ -24,6 +24,8 @@ func FuzzScan(f *testing.F) {
 		`{"info": {}, "item": [{"request": {"header": "Authorization:x\n:\n\nCookie:   ", "url": {"raw": "?=&=&token=&&token=x"}}}]}`,
 		`[{"key": "password", "value": 1e3}]`,
 		`{"info": {}, "event": [{"script": {"exec": ["a = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYWtlIn0.c2ln'", "-----BEGIN PRIVATE KEY-----", "QUJDREVGR0hJSktMTU5PUA==", "-----END PRIVATE KEY-----"]}}], "item": [{"request": {"body": {"raw": "a=1\u0026password=x"}}, "response": [{"header": [{"key": "Set-Cookie", "value": "s"}], "body": "{\"access_token\": \"\u0074\\\"x\", \"b\": {{v}}}"}]}]}`,
+		`{"info": {}, "variable": [{"key": "u", "value": "https://a:b@h/?x=1#access_token=t&s=1 AccountKey=k;Password=p; AKIAQ3EGUMBVLN3XXQ4P Fk5dFk5dFk5dFk5dFk5dFk5dFk5dFk5dFk5dFk5d"}], "item": [{"request": {"url": {"raw": "https://u:p@h/:id#id_token=x", "variable": [{"key": "id", "value": "glpat-aaaaaaaaaaaaaaaaaaaaaaa"}]}, "body": {"raw": "{\"credentials\": [{\"type\": \"password\", \"value\": \"p\"}]}"}}}]}`,
+		`{"version": 1, "collections": [{"requests": [{"url": "https://h/?token=t", "headers": "Authorization: x", "helperAttributes": {"password": "p"}, "rawModeData": "{\"secret\": \"s\"}"}]}], "globals": [{"key": "ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "value": "v"}]}`,
 		`{"info": {"description": "Bearer abcdefgh12345678 Basic dXNlcjpwYXNz ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}, "item": []}`,
 	} {
 		f.Add([]byte(s))
@@ -32,7 +34,7 @@ func FuzzScan(f *testing.F) {
 		if len(data) > 1<<16 {
 			return
 		}
-		if _, err := collection.Parse("fuzz.json", data); err != nil {
+		if _, err := collection.ParseLegacy("fuzz.json", data); err != nil {
 			return
 		}
 		checkStrip(t, "fuzz.json", data, Options{})

@@ -2,6 +2,7 @@ package strip
 
 import (
 	"fmt"
+	"github.com/pmprep/pmprep/internal/jsontext"
 	"math/rand/v2"
 	"runtime"
 	"strings"
@@ -96,7 +97,7 @@ func TestMapsBack(t *testing.T) {
 				i++
 				continue
 			}
-			r, next := rune(collection.UnescapeChar(raw[i+1])), i+2
+			r, next := rune(jsontext.UnescapeChar(raw[i+1])), i+2
 			if raw[i+1] == 'u' {
 				r, next = decodeUnicode(raw, i)
 			}

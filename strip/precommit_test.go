@@ -164,10 +164,11 @@ type hookEnv struct {
 	ctx   context.Context
 }
 
-// TestPlainGitHook: the plain .git/hooks/pre-commit the README shows
+// TestPlainGitHook: the plain .git/hooks/pre-commit docs/hooks.md shows
 // (testdata/strip/pre-commit.sh) refuses a commit with secrets, strips the
-// files (names with spaces too), and lets commits without Postman files
-// through.
+// files (names with spaces too), lets commits without Postman files
+// through silently, and checks what is staged: a secret staged and then
+// removed from the working copy only is still refused.
 func TestPlainGitHook(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: builds pmprep and runs git")
@@ -192,8 +193,8 @@ func TestPlainGitHook(t *testing.T) {
 
 	write(t, filepath.Join(work, "notes.json"), hookOther)
 	h.must(t, work, "git", "add", "-A")
-	if out, err := h.run(work, "git", "commit", "-m", "no Postman files"); err != nil {
-		t.Fatalf("a commit without Postman files was refused: %v\n%s", err, redact(out))
+	if out, err := h.run(work, "git", "commit", "-m", "no Postman files"); err != nil || strings.Contains(out, "pmprep") {
+		t.Fatalf("a commit without Postman files was refused or talked about (%v):\n%s", err, redact(out))
 	}
 
 	write(t, filepath.Join(work, "My API.postman_collection.json"), hookCollection)
@@ -203,7 +204,7 @@ func TestPlainGitHook(t *testing.T) {
 	if err == nil {
 		t.Fatalf("the commit with secrets was accepted:\n%s", redact(out))
 	}
-	if containsSecret(out) || !strings.Contains(out, "My API.postman_collection.json:7:") || !strings.Contains(out, "pmprep strip: 4 secrets stripped in 2 files") {
+	if containsSecret(out) || !strings.Contains(out, "My API.postman_collection.json:7:") || !strings.Contains(out, "pmprep strip: 4 secrets found in 2 files") {
 		t.Errorf("unexpected hook output:\n%s", redact(out))
 	}
 	for _, f := range []string{"My API.postman_collection.json", "dev.postman_environment.json"} {
@@ -214,6 +215,26 @@ func TestPlainGitHook(t *testing.T) {
 	h.must(t, work, "git", "add", "-A")
 	if out, err := h.run(work, "git", "commit", "-m", "add api, stripped"); err != nil {
 		t.Fatalf("the stripped commit was refused: %v\n%s", err, redact(out))
+	}
+
+	// The bypass: stage a secret, then take it out of the working copy
+	// only. The commit would hold the secret: refused.
+	staged := filepath.Join(work, "staged.postman_environment.json")
+	write(t, staged, hookEnvironment)
+	h.must(t, work, "git", "add", "staged.postman_environment.json")
+	write(t, staged, `{"name": "dev", "values": []}`)
+	out, err = h.run(work, "git", "commit", "-m", "secret staged, gone from the working copy")
+	if err == nil {
+		t.Fatalf("a staged secret missing from the working copy was committed:\n%s", redact(out))
+	}
+	if containsSecret(out) || !strings.Contains(out, "staged.postman_environment.json:") {
+		t.Errorf("unexpected hook output:\n%s", redact(out))
+	}
+	if blob := h.must(t, work, "git", "cat-file", "blob", ":staged.postman_environment.json"); !containsSecret(blob) {
+		t.Error("the hook changed the index: the staged secret is gone from it, so the test proves nothing")
+	}
+	if log := h.must(t, work, "git", "log", "--oneline"); strings.Contains(log, "gone from the working copy") {
+		t.Error("the commit was made")
 	}
 }
 

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/pmprep/pmprep/config"
+	"github.com/pmprep/pmprep/internal/secretlike"
 )
 
 // credentialParams are the auth parameters that hold a credential, by auth
@@ -34,15 +34,11 @@ var secretHeaders = set("authorization", "proxy-authorization", "cookie", "set-c
 // mostly not: Fastly's stats count "pass" (requests passed to the origin).
 var notSecretMembers = set("pass")
 
-// notSecretNames look secret but never are, at any position (lower case):
-// Postman-Token is the request id Postman's client adds to every request.
-var notSecretNames = set("postman-token", "postman_token")
-
 // describesData are words that, after the secret word of a member or field
 // name in API data (a raw body, a saved response), name a fact about the
 // secret rather than the secret: passwordExpired, passwordLastChanged,
 // secret_arn (an AWS Secrets Manager ARN), token_expires_at. They add to
-// the words config.LooksSecret knows (url, name, id, length, policy, …).
+// the words secretlike.Name knows (url, name, id, length, policy, …).
 var describesData = set("expired", "expires", "expiry", "expiration", "exp", "changed", "change", "last",
 	"updated", "created", "modified", "rotated", "reset", "at", "date", "time", "timestamp", "arn", "arns",
 	"policy", "policies", "length", "required", "hint", "hints", "status", "state", "strength", "history",
@@ -78,16 +74,14 @@ func secretQuery(name string) bool {
 	return secretQueryNames[strings.ToLower(name)] || looksSecret(name)
 }
 
-// looksSecret is config.LooksSecret without the names that never are.
-func looksSecret(name string) bool {
-	return config.LooksSecret(name) && !notSecretNames[strings.ToLower(strings.TrimSpace(name))]
-}
+// looksSecret is the one word rule, shared with config and inject.
+func looksSecret(name string) bool { return secretlike.Name(name) }
 
 // aboutSecret reports whether a member or field name in API data, that
 // looks secret, names a fact about the secret: a flag (hasPassword) or a
 // describing word after its last secret word (passwordLastChanged).
 func aboutSecret(name string) bool {
-	ws := config.NameWords(name)
+	ws := secretlike.Words(name)
 	if len(ws) < 2 {
 		return false
 	}
@@ -98,7 +92,7 @@ func aboutSecret(name string) bool {
 	// makes secret (api key).
 	last := -1
 	for i, w := range ws {
-		if config.LooksSecret(w) || i > 0 && !config.LooksSecret(ws[i-1]) && config.LooksSecret(ws[i-1]+"_"+w) {
+		if secretlike.Name(w) || i > 0 && !secretlike.Name(ws[i-1]) && secretlike.Name(ws[i-1]+"_"+w) {
 			last = i
 		}
 	}
@@ -127,7 +121,7 @@ var schemes = set("bearer", "basic", "digest", "token", "oauth", "hawk", "ntlm",
 // authorization scheme, parameter names, punctuation and white space around
 // them).
 func literal(s string) bool {
-	if strings.TrimSpace(s) == "" {
+	if strings.TrimSpace(s) == "" || secretlike.Placeholder(s) {
 		return false
 	}
 	if !strings.Contains(s, "{{") {
@@ -153,49 +147,17 @@ func literal(s string) bool {
 	return false
 }
 
-// Value shapes that are credentials wherever they stand.
+// Value shapes that are credentials wherever they stand. Provider token
+// formats are a hand list in providers.go, not gitleaks' rules as a Go
+// module: measured 2026-12-05, pmprep is 8.5 MB (8,514,219 bytes) and
+// 20.8 MB (20,843,906) with gitleaks v8.30.1 linked in; strip on the 40k
+// bench file stays at main's cost (user CPU 0.72 s against 0.65 s, wall
+// ~1.2× the floor on a loaded machine). See providers.go.
 var (
 	jwtShape    = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.`)
 	schemeShape = regexp.MustCompile(`(?i)^\s*(bearer|basic)\s+\S`)
 	pemShape    = regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----`)
-	tokenShape  = regexp.MustCompile(tokenPattern())
 )
-
-// tokenFormat is a well-known token format. hint is a fixed part that
-// finds candidates with strings.Index (the token starts back bytes before
-// it); word says the token starts a word.
-type tokenFormat struct {
-	hint     string
-	back     int
-	word     bool
-	pattern  string
-	anchored *regexp.Regexp
-}
-
-// tokenFormats: Postman API keys, GitHub, Slack, Stripe live keys, Google
-// API keys.
-var tokenFormats = []*tokenFormat{
-	{hint: "PMAK-", pattern: `PMAK-[0-9a-f]{24}-[0-9a-f]{34}`},
-	{hint: "gh", word: true, pattern: `gh[pousr]_[A-Za-z0-9]{36}`},
-	{hint: "github_pat_", word: true, pattern: `github_pat_[A-Za-z0-9_]{22,}`},
-	{hint: "xox", word: true, pattern: `xox[abposr]-[A-Za-z0-9-]{10,}`},
-	{hint: "k_live_", back: 1, word: true, pattern: `[rs]k_live_[A-Za-z0-9]{16,}`},
-	{hint: "AIza", word: true, pattern: `AIza[0-9A-Za-z_-]{35}`},
-}
-
-// tokenPattern is the formats as one pattern, for shape; it also compiles
-// each format anchored, for finding tokens in free text.
-func tokenPattern() string {
-	alts := make([]string, len(tokenFormats))
-	for i, f := range tokenFormats {
-		f.anchored = regexp.MustCompile(`^(?:` + f.pattern + `)`)
-		alts[i] = f.pattern
-		if f.word {
-			alts[i] = `\b` + f.pattern
-		}
-	}
-	return strings.Join(alts, "|")
-}
 
 // shape names the kind of credential s looks like, or "" when it looks like
 // none. Cheap substring tests go first: shape sees every header, query,
@@ -211,7 +173,7 @@ func shape(s string) string {
 		return "credential"
 	case strings.Contains(s, "PRIVATE KEY-----") && pemShape.MatchString(s):
 		return "private key"
-	case mayBeToken(s) && tokenShape.MatchString(s):
+	case len(tokens(s, nil)) > 0:
 		return "API token"
 	}
 	return ""
@@ -222,20 +184,11 @@ func hasSchemePrefix(s string) bool {
 	return len(s) > 6 && (strings.EqualFold(s[:6], "bearer") || strings.EqualFold(s[:5], "basic"))
 }
 
-func mayBeToken(s string) bool {
-	for _, f := range tokenFormats {
-		if strings.Contains(s, f.hint) {
-			return true
-		}
-	}
-	return false
-}
-
 // rule is how a position's name makes its value a secret.
 type rule uint8
 
 const (
-	ruleName   rule = iota // a secret-looking name (config.LooksSecret)
+	ruleName   rule = iota // a secret-looking name (secretlike.Name)
 	ruleHeader             // a credential header or a secret-looking name
 	ruleQuery              // a credential query parameter or a secret-looking name
 	ruleAlways             // every value is a secret (a variable typed "secret")
@@ -267,7 +220,9 @@ func (s *scanner) byName(name string, r rule) bool {
 		case ruleField:
 			secret = looksSecret(name) && !aboutSecret(name)
 		default:
-			secret = looksSecret(name)
+			// A connection string's name (MONGO_URI) makes its password a
+			// secret, not its host: userinfo and connStrings cut that.
+			secret = looksSecret(name) && !secretlike.ConnectionName(name)
 		}
 		s.names[k] = secret
 	}

@@ -35,6 +35,9 @@ type Finding struct {
 	Pos   collection.Position // line and column of the value (inside the string for URL and header strings and free text)
 	Value gjson.Result        // the JSON value holding the secret (the whole string for a URL or header string or free text)
 	Noise bool                // export noise removed by Normalize, not a secret
+	// InName: the secret is in a key (a variable or header name): reported,
+	// not blanked, since blanking it would change the file's structure.
+	InName bool
 
 	// The bytes of the document body this finding removes or replaces.
 	start, end int
@@ -100,9 +103,14 @@ func Scan(doc *collection.Document, opts Options) (Result, error) {
 func Find(doc *collection.Document, opts Options) (Result, error) {
 	s := &scanner{doc: doc, opts: opts, ed: collection.NewEditor(doc), names: map[nameRule]bool{}}
 	root := doc.Root()
-	if doc.Kind.IsCollection() {
+	switch {
+	case doc.Kind.IsCollection():
 		s.collection(root)
-	} else {
+	case doc.Kind == collection.KindCollection1:
+		s.collectionV1(root, "")
+	case doc.Kind == collection.KindDump:
+		s.dump(root)
+	default:
 		base := "values"
 		if root.IsArray() {
 			base = "" // the older globals export: a bare list
@@ -112,9 +120,15 @@ func Find(doc *collection.Document, opts Options) (Result, error) {
 	if opts.Normalize && root.IsObject() {
 		s.normalize(root)
 	}
+	for i := range s.findings {
+		// Key is printed: a name holding a secret is shown redacted.
+		if f := &s.findings[i]; secretName(f.Key) {
+			f.Key = redacted(f.Key)
+		}
+	}
 	sort.Slice(s.findings, func(i, j int) bool { return s.findings[i].start < s.findings[j].start })
 	locate(doc.Body(), s.findings)
-	return Result{Findings: s.findings, Silenced: s.silenced, Changed: len(s.findings) > 0, doc: doc, ed: s.ed}, nil
+	return Result{Findings: s.findings, Silenced: s.silenced, Changed: s.ed.Changed(), doc: doc, ed: s.ed}, nil
 }
 
 type scanner struct {
@@ -248,7 +262,7 @@ func (s *scanner) responses(list gjson.Result, path string) {
 
 // cookies blanks the values of a saved response's cookies, as Set-Cookie.
 func (s *scanner) cookies(list gjson.Result, path string) {
-	entries(list, func(e entry) {
+	s.entries(list, path, func(e entry) {
 		name := e.key.String()
 		if t, ok := text(e.value); ok && literal(t) {
 			s.blank(e.value, index(path, e.i)+".value", name, "response cookie "+kindName(name), false)
@@ -299,6 +313,8 @@ func (s *scanner) auth(a gjson.Result, path string) {
 						if t, ok := text(v); ok && literal(t) {
 							s.blank(v, index(base, i)+".value", key, k.Str+" "+key, false)
 						}
+					} else if ok && requestParams[key] {
+						s.requestParams(v, index(base, i)+".value", k.Str+" "+key)
 					}
 				}
 				i++
@@ -308,12 +324,39 @@ func (s *scanner) auth(a gjson.Result, path string) {
 			params.ForEach(func(pk, v gjson.Result) bool {
 				if t, ok := text(v); ok && creds[pk.Str] && literal(t) {
 					s.blank(v, base+"."+pk.Str, pk.Str, k.Str+" "+pk.Str, false)
+				} else if requestParams[pk.Str] {
+					s.requestParams(v, base+"."+pk.Str, k.Str+" "+pk.Str)
 				}
 				return true
 			})
 		}
 		return true
 	})
+}
+
+// requestParams are the oauth2 parameters that list extra parameters sent
+// with the token, authorization or refresh request: a client_secret or
+// client_assertion ends up there.
+var requestParams = set("tokenRequestParams", "authRequestParams", "refreshRequestParams")
+
+// requestParams scans an oauth2 extra parameter list: [{key, value,
+// send_as}].
+func (s *scanner) requestParams(list gjson.Result, path, label string) {
+	s.keyedValues(list, path, "", label+" ", ruleName)
+}
+
+// hasParts reports whether a value that its name does not make a secret
+// may hold one inside: the shapes valueParts cuts all have one of these
+// marks. Asked first, so the path and kind are built only when needed.
+func hasParts(v gjson.Result) bool {
+	return v.Type == gjson.String && len(v.Str) >= 5 && strings.ContainsAny(v.Str, "@=:?#-_ ")
+}
+
+// valueParts cuts the secrets inside a value whose name does not make it
+// one: a URL's password, a connection string's key, a credential in a
+// URL's query.
+func (s *scanner) valueParts(v gjson.Result, path, where string) {
+	s.freeText(v, pathOf(path, ""), where, false)
 }
 
 // entry is one {"key": …, "value": …} element of a header, query, body
@@ -323,10 +366,11 @@ type entry struct {
 	key, value, id, typ, desc gjson.Result
 }
 
-// entries calls fn for each object element of a list, reading only the
-// members strip needs (no map per element: a 60 MB collection has
-// hundreds of thousands).
-func entries(list gjson.Result, fn func(e entry)) {
+// entries calls fn for each object element of a list at base, reading
+// only the members strip needs (no map per element: a 60 MB collection
+// has hundreds of thousands). A key that itself holds a secret is
+// reported first (see secretName).
+func (s *scanner) entries(list gjson.Result, base string, fn func(e entry)) {
 	if !list.IsArray() {
 		return
 	}
@@ -349,11 +393,32 @@ func entries(list gjson.Result, fn func(e entry)) {
 				}
 				return true
 			})
+			if e.key.Type == gjson.String && secretName(e.key.Str) {
+				s.inName(e.key, index(base, e.i)+".key", e.key.Str)
+			}
 			fn(e)
 		}
 		i++
 		return true
 	})
+}
+
+// inName records a name (a variable key, a header name) that holds a
+// secret: it cannot be blanked without changing the file's structure, so
+// it is reported, not edited, and the user removes it.
+func (s *scanner) inName(k gjson.Result, path, name string) {
+	s.inNameAt(k, k.Index, path, name)
+}
+
+// inNameAt is inName for a name at byte offset at of v (a header line's
+// name inside a header string).
+func (s *scanner) inNameAt(v gjson.Result, at int, path, name string) {
+	if s.allowed(path, name, false) {
+		s.silenced++
+		return
+	}
+	s.findings = append(s.findings, Finding{Path: path, Kind: "secret in the name " + kindName(name) + " (cannot be blanked: remove it by hand)",
+		Value: v, InName: true, start: at, end: at})
 }
 
 // headers scans a request's headers, or a saved response's (response).
@@ -366,11 +431,13 @@ func (s *scanner) headers(h gjson.Result, path string, response bool) {
 		s.headerString(h, path, label)
 		return
 	}
-	entries(h, func(e entry) {
+	s.entries(h, path, func(e entry) {
 		name := e.key.String()
 		if t, ok := text(e.value); ok && !(response && challengeHeaders[strings.ToLower(strings.TrimSpace(name))]) {
 			if why, secret := s.classify(name, t, ruleHeader); secret {
 				s.blank(e.value, index(path, e.i)+".value", name, kindName(strings.TrimSpace(name))+label+why, true)
+			} else if hasParts(e.value) {
+				s.valueParts(e.value, index(path, e.i)+".value", kindName(strings.TrimSpace(name))+label)
 			}
 		}
 		s.entryDescription(e, path, "")
@@ -399,6 +466,9 @@ func (s *scanner) headerString(h gjson.Result, path, label string) {
 		line := t.text[at:end]
 		if colon := strings.IndexByte(line, ':'); colon > 0 {
 			name := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line[:colon]), "//"))
+			if secretName(name) {
+				s.inNameAt(h, h.Index+t.rawIndex(at), path, name)
+			}
 			challenge := label != " header" && challengeHeaders[strings.ToLower(name)]
 			from := at + colon + 1
 			for from < end && (t.text[from] == ' ' || t.text[from] == '\t') {
@@ -427,50 +497,102 @@ func (s *scanner) url(u gjson.Result, path string) {
 	}
 	f := collection.Fields(u)
 	s.rawURL(f["raw"], path+".raw")
-	entries(f["query"], func(e entry) {
-		name := e.key.String()
-		if t, ok := text(e.value); ok {
-			if why, secret := s.classify(name, unescapeQuery(t), ruleQuery); secret {
-				s.blank(e.value, index(path+".query", e.i)+".value", name, "query parameter "+kindName(name)+why, false)
+	s.queryList(f["query"], path, ".query")
+	s.pathVariables(f["variable"], path, ".variable")
+	// The SDK's URL object keeps a userinfo as auth: {user, password}.
+	if a := f["auth"]; a.IsObject() {
+		if p, ok := collection.Field(a, "password"); ok {
+			if t, ok := text(p); ok && literal(t) {
+				s.blank(p, path+".auth.password", "password", "URL password", false)
 			}
 		}
-		s.entryDescription(e, path, ".query")
-	})
-	entries(f["variable"], func(e entry) { s.entryDescription(e, path, ".variable") })
+	}
 }
 
-// rawURL blanks credential values in a URL string's query, keeping every
-// other byte of it.
+// queryList scans a URL's query parameter list, path+member.
+func (s *scanner) queryList(list gjson.Result, path, member string) {
+	s.keyedValues(list, path, member, "query parameter ", ruleQuery)
+}
+
+// pathVariables scans a URL's path variables (:id), path+member: they
+// hold what users paste, tokens too.
+func (s *scanner) pathVariables(list gjson.Result, path, member string) {
+	s.keyedValues(list, path, member, "path variable ", ruleName)
+}
+
+// keyedValues scans a [{key, value, description}] list at path+member
+// whose values a name (by rule) or a shape makes secrets: query
+// parameters (their values URL-decoded), path variables, oauth2 extra
+// parameters.
+func (s *scanner) keyedValues(list gjson.Result, path, member, label string, r rule) {
+	if !list.IsArray() {
+		return // before building paths: most lists are absent
+	}
+	s.entries(list, path+member, func(e entry) {
+		name := e.key.String()
+		if t, ok := text(e.value); ok {
+			if r == ruleQuery {
+				t = unescapeQuery(t)
+			}
+			if why, secret := s.classify(name, t, r); secret {
+				s.blank(e.value, index(path+member, e.i)+".value", name, label+kindName(name)+why, false)
+			} else if hasParts(e.value) {
+				s.valueParts(e.value, index(path+member, e.i)+".value", label+kindName(name))
+			}
+		}
+		s.entryDescription(e, path, member)
+	})
+}
+
+// rawURL blanks credential values in a URL string's query and fragment
+// (#access_token=… of an implicit grant) and the password of its userinfo
+// (https://deploy:PASS@host), keeping every other byte of it.
 func (s *scanner) rawURL(u gjson.Result, path string) {
-	if u.Type != gjson.String || !strings.Contains(u.Raw, "?") {
+	if u.Type != gjson.String || !strings.ContainsAny(u.Raw, "?#@") {
 		return
 	}
 	t := decodeText(u.Raw)
-	q := strings.IndexByte(t.text, '?')
-	if q < 0 {
-		return
-	}
-	end := len(t.text)
-	if h := strings.IndexByte(t.text[q:], '#'); h >= 0 {
-		end = q + h
-	}
 	var parts []part
-	for at := q + 1; at < end; {
-		amp := strings.IndexByte(t.text[at:end], '&')
+	for _, f := range userinfo(t.text, nil) {
+		for _, r := range f.ranges {
+			parts = append(parts, part{r[0], r[1], "", f.kind})
+		}
+	}
+	q := strings.IndexByte(t.text, '?')
+	h := strings.IndexByte(t.text, '#')
+	if q >= 0 {
+		end := len(t.text)
+		if h > q {
+			end = h
+		}
+		parts = s.queryParts(t.text, q+1, end, "query parameter ", parts)
+	}
+	if h >= 0 {
+		parts = s.queryParts(t.text, h+1, len(t.text), "fragment parameter ", parts)
+	}
+	sort.Slice(parts, func(i, j int) bool { return parts[i].from < parts[j].from })
+	s.blankParts(u, t, path, parts, false)
+}
+
+// queryParts adds the credential parameters of text[from:to], a query or
+// fragment, to parts.
+func (s *scanner) queryParts(text string, from, end int, label string, parts []part) []part {
+	for at := from; at < end; {
+		amp := strings.IndexByte(text[at:end], '&')
 		stop := end
 		if amp >= 0 {
 			stop = at + amp
 		}
-		if eq := strings.IndexByte(t.text[at:stop], '='); eq >= 0 {
-			name := unescapeQuery(t.text[at : at+eq])
+		if eq := strings.IndexByte(text[at:stop], '='); eq >= 0 {
+			name := unescapeQuery(text[at : at+eq])
 			from := at + eq + 1
-			if why, secret := s.classify(name, unescapeQuery(t.text[from:stop]), ruleQuery); secret {
-				parts = append(parts, part{from, stop, name, "query parameter " + kindName(name) + why})
+			if why, secret := s.classify(name, unescapeQuery(text[from:stop]), ruleQuery); secret {
+				parts = append(parts, part{from, stop, name, label + kindName(name) + why})
 			}
 		}
 		at = stop + 1
 	}
-	s.blankParts(u, t, path, parts, false)
+	return parts
 }
 
 func unescapeQuery(s string) string {
@@ -491,20 +613,8 @@ func (s *scanner) body(b gjson.Result, path string) {
 		return
 	}
 	f := collection.Fields(b)
-	for _, m := range []struct{ member, dot, label string }{{"urlencoded", ".urlencoded", "urlencoded field "}, {"formdata", ".formdata", "form-data field "}} {
-		entries(f[m.member], func(e entry) {
-			s.entryDescription(e, path, m.dot)
-			if e.typ.String() == "file" {
-				return // a file upload: its value is a path, not the content
-			}
-			name := e.key.String()
-			if t, ok := text(e.value); ok {
-				if why, secret := s.classify(name, t, ruleName); secret {
-					s.blank(e.value, index(path+"."+m.member, e.i)+".value", name, m.label+kindName(name)+why, false)
-				}
-			}
-		})
-	}
+	s.fieldList(f["urlencoded"], path, "urlencoded", "urlencoded field ")
+	s.fieldList(f["formdata"], path, "formdata", "form-data field ")
 	if raw, ok := f["raw"]; ok {
 		s.freeText(raw, pathOf(path, ".raw"), "raw body", true)
 	}
@@ -518,10 +628,31 @@ func (s *scanner) body(b gjson.Result, path string) {
 	}
 }
 
+// fieldList scans urlencoded or form-data fields, path.member.
+func (s *scanner) fieldList(list gjson.Result, path, member, label string) {
+	if !list.IsArray() {
+		return // before building paths: most lists are absent
+	}
+	s.entries(list, path+"."+member, func(e entry) {
+		s.entryDescription(e, path, "."+member)
+		if e.typ.String() == "file" {
+			return // a file upload: its value is a path, not the content
+		}
+		name := e.key.String()
+		if t, ok := text(e.value); ok {
+			if why, secret := s.classify(name, t, ruleName); secret {
+				s.blank(e.value, index(path+"."+member, e.i)+".value", name, label+kindName(name)+why, false)
+			} else if hasParts(e.value) {
+				s.valueParts(e.value, index(path+"."+member, e.i)+".value", label+kindName(name))
+			}
+		}
+	})
+}
+
 // variables scans a variable list: an environment's or globals' values,
 // a collection's, folder's or request's variables.
 func (s *scanner) variables(list gjson.Result, base string) {
-	entries(list, func(e entry) {
+	s.entries(list, base, func(e entry) {
 		s.entryDescription(e, base, "")
 		k := e.key
 		if !k.Exists() {
@@ -539,6 +670,9 @@ func (s *scanner) variables(list gjson.Result, base string) {
 		}
 		why, secret := s.classify(name, t, rule)
 		if !secret {
+			if hasParts(e.value) {
+				s.valueParts(e.value, index(base, e.i)+".value", "variable "+kindName(name))
+			}
 			return
 		}
 		kind := "variable " + kindName(name) + why

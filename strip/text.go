@@ -8,7 +8,8 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
-	"github.com/pmprep/pmprep/collection"
+	"github.com/pmprep/pmprep/internal/jsontext"
+	"github.com/pmprep/pmprep/internal/secretlike"
 )
 
 // jsonText is a JSON string literal decoded, with a map back to the
@@ -53,7 +54,7 @@ func decodeText(raw string) jsonText {
 		case 'u':
 			r, i = decodeUnicode(raw, i)
 		default:
-			r, i = rune(collection.UnescapeChar(e)), i+2
+			r, i = rune(jsontext.UnescapeChar(e)), i+2
 		}
 		n := b.Len()
 		b.WriteRune(r)
@@ -65,11 +66,8 @@ func decodeText(raw string) jsonText {
 // decodeUnicode reads \uXXXX (and a following low surrogate) at raw[i].
 func decodeUnicode(raw string, i int) (rune, int) {
 	hex := func(at int) rune {
-		if at+6 > len(raw) {
-			return utf8.RuneError
-		}
-		v, err := strconv.ParseUint(raw[at+2:at+6], 16, 16)
-		if err != nil {
+		v, ok := jsontext.Hex4(raw, at+2)
+		if !ok {
 			return utf8.RuneError
 		}
 		return rune(v)
@@ -122,6 +120,9 @@ const maxKindName = 64
 // non-graphic rune is quoted with those escaped, and a long one is cut on a
 // rune boundary, with "…".
 func kindName(name string) string {
+	if secretName(name) {
+		return redacted(name)
+	}
 	plain := true
 	for _, r := range name {
 		if r == utf8.RuneError || !unicode.IsGraphic(r) {
@@ -140,4 +141,37 @@ func kindName(name string) string {
 		cut--
 	}
 	return name[:cut] + "…"
+}
+
+// secretName reports whether a name holds a secret: a token format, a
+// JWT, or a credential after the name's first word (a header name pasted
+// as "X-Api-Key 9f8e…"). Names are short: a secret needs 16 bytes.
+func secretName(name string) bool {
+	if len(name) < 16 {
+		return false
+	}
+	if shape(name) != "" || len(tokens(name, nil)) > 0 {
+		return true
+	}
+	_, rest, ok := strings.Cut(strings.TrimSpace(name), " ")
+	if !ok {
+		_, rest, ok = strings.Cut(name, ":")
+	}
+	rest = strings.TrimSpace(rest)
+	return ok && !strings.ContainsAny(rest, " \t") && bearerCredential(rest) && !secretlike.Placeholder(rest)
+}
+
+// redacted is a name holding a secret as a report shows it: what comes
+// before the secret, if that is a short word, else its first 4 bytes.
+func redacted(name string) string {
+	cut := 4
+	for cut > 0 && !utf8.RuneStart(name[cut]) {
+		cut--
+	}
+	head := name[:cut]
+	if i := strings.IndexAny(name, " :"); i > 0 && i <= 32 && !secretName(name[:i]) {
+		head = name[:i] + " "
+	}
+	q := strconv.QuoteToGraphic(head)
+	return q[1:len(q)-1] + "…[redacted]"
 }

@@ -31,6 +31,13 @@ type foundError struct{ n int }
 
 func (e *foundError) Error() string { return fmt.Sprintf("%d secrets found", e.n) }
 
+// reportedError is bad input already reported, in place (strip prints
+// each file's error where the file stands among the arguments): exit 2,
+// nothing more to print.
+type reportedError struct{ n int }
+
+func (e *reportedError) Error() string { return fmt.Sprintf("%d files not processed", e.n) }
+
 // internalError is a panic caught in run: a bug in pmprep.
 type internalError struct{ value any }
 
@@ -46,6 +53,10 @@ func exitCode(err error, stderr io.Writer, command string) int {
 	var found *foundError
 	if errors.As(err, &found) {
 		return exitFound
+	}
+	var reported *reportedError
+	if errors.As(err, &reported) {
+		return exitBad
 	}
 	prefix := "pmprep: "
 	if command != "" {

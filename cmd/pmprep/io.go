@@ -191,13 +191,30 @@ func writeFile(path string, data []byte, mode fs.FileMode, forceMode bool) error
 // large result is streamed to the temporary file instead of being built in
 // memory first.
 func writeFileFrom(path string, mode fs.FileMode, forceMode bool, fill func(io.Writer) error) (err error) {
+	name := path // messages name the file as the user gave it
+	if li, lerr := os.Lstat(path); lerr == nil && li.Mode()&fs.ModeSymlink != 0 {
+		// A symlink is written through: the new bytes replace its target,
+		// atomically in the target's directory, and the link stays a link
+		// (replacing the link would leave the old bytes, a secret, in the
+		// target).
+		target, err := filepath.EvalSymlinks(path)
+		if err != nil {
+			return fmt.Errorf("%s: is a symlink whose target cannot be read: %v (fix or remove the link)", name, unwrapPath(err))
+		}
+		path = target
+	}
 	if fi, statErr := os.Stat(path); statErr == nil {
 		if fi.IsDir() {
-			return fmt.Errorf("%s: is a directory (give a file name)", path)
+			return fmt.Errorf("%s: is a directory (give a file name)", name)
 		}
 		if fi.Mode().Perm()&0o222 == 0 {
 			// rename(2) would replace it anyway; a read-only file says "leave me alone".
-			return fmt.Errorf("%s: file is read-only (make it writable first, e.g. chmod u+w, or write elsewhere with -o)", path)
+			return fmt.Errorf("%s: file is read-only (make it writable first, e.g. chmod u+w %s)", name, name)
+		}
+		if n := hardLinks(fi); n > 1 {
+			// Renaming a new file over it would leave the other names with
+			// the old bytes: a secret strip was asked to remove.
+			return fmt.Errorf("%s: has %d hard links, which writing a new file would break (the other names would keep the old content); make it a single file first (cp %s %s.copy && mv %s.copy %s) and run again", name, n, name, name, name, name)
 		}
 		if !forceMode {
 			mode = fi.Mode().Perm()
@@ -207,11 +224,11 @@ func writeFileFrom(path string, mode fs.FileMode, forceMode bool, fill func(io.W
 	// CI writes into build/ of a fresh checkout: create the directory, as
 	// compilers do with their output paths.
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("%s: cannot create the output directory: %v", path, unwrapPath(err))
+		return fmt.Errorf("%s: cannot create the output directory: %v", name, unwrapPath(err))
 	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".pmprep-*")
 	if err != nil {
-		return fmt.Errorf("%s: cannot write: %v", path, unwrapPath(err))
+		return fmt.Errorf("%s: cannot write: %v", name, unwrapPath(err))
 	}
 	defer func() {
 		// A fault reading a mapped input that shrank arrives as a panic
@@ -230,19 +247,19 @@ func writeFileFrom(path string, mode fs.FileMode, forceMode bool, fill func(io.W
 		err = buf.Flush()
 	}
 	if err != nil {
-		return fmt.Errorf("%s: cannot write: %v", path, unwrapPath(err))
+		return fmt.Errorf("%s: cannot write: %v", name, unwrapPath(err))
 	}
 	if err = tmp.Chmod(mode); err != nil {
-		return fmt.Errorf("%s: cannot set file mode: %v", path, unwrapPath(err))
+		return fmt.Errorf("%s: cannot set file mode: %v", name, unwrapPath(err))
 	}
 	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("%s: cannot write: %v", path, unwrapPath(err))
+		return fmt.Errorf("%s: cannot write: %v", name, unwrapPath(err))
 	}
 	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("%s: cannot write: %v", path, unwrapPath(err))
+		return fmt.Errorf("%s: cannot write: %v", name, unwrapPath(err))
 	}
 	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("%s: cannot replace: %v", path, unwrapPath(err))
+		return fmt.Errorf("%s: cannot replace: %v", name, unwrapPath(err))
 	}
 	return nil
 }

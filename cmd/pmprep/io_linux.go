@@ -38,3 +38,11 @@ func unmapFile(data []byte) {
 func startWriteback(f *os.File, off, n int64) {
 	syscall.SyncFileRange(int(f.Fd()), off, n, 2) // SYNC_FILE_RANGE_WRITE
 }
+
+// hardLinks returns how many names the file has.
+func hardLinks(fi os.FileInfo) uint64 {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return uint64(st.Nlink)
+	}
+	return 1
+}

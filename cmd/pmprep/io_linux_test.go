@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -45,8 +46,9 @@ func TestStripReleasesMappedFiles(t *testing.T) {
 	for _, check := range []bool{true, false} {
 		var stderr bytes.Buffer
 		err := stripFiles(stripArgs{files: files, check: check}, nil, io.Discard, &stderr)
-		if err == nil || !strings.Contains(err.Error(), `duplicate key "name"`) {
-			t.Fatalf("check=%v: got %v, want the bad file's duplicate-key error", check, err)
+		var reported *reportedError
+		if !errors.As(err, &reported) || !strings.Contains(stderr.String(), `duplicate key "name"`) {
+			t.Fatalf("check=%v: got %v and %q, want the bad file's duplicate-key error reported", check, err, stderr.String())
 		}
 		maps, rerr := os.ReadFile("/proc/self/maps")
 		if rerr != nil {

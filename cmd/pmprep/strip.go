@@ -62,6 +62,7 @@ type stripArgs struct {
 type stripped struct {
 	lines    []string // one per finding, in document order
 	secrets  int
+	inNames  int // secrets in names: reported, not blanked
 	noise    int
 	silenced int
 	out      []byte // the result for standard input
@@ -131,7 +132,7 @@ func stripFile(name string, a stripArgs, stdin io.Reader) (r stripped) {
 	if err != nil {
 		return
 	}
-	doc, err := collection.Parse(name, data)
+	doc, err := collection.ParseLegacy(name, data)
 	if err != nil {
 		return
 	}
@@ -143,6 +144,11 @@ func stripFile(name string, a stripArgs, stdin io.Reader) (r stripped) {
 		r.lines = append(r.lines, fmt.Sprintf("%s:%d:%d: %s: %s", name, f.Pos.Line, f.Pos.Col, f.Path, f.Kind))
 	}
 	r.secrets = res.Secrets()
+	for _, f := range res.Findings {
+		if f.InName {
+			r.inNames++
+		}
+	}
 	r.noise = len(res.Findings) - r.secrets
 	r.silenced = res.Silenced
 	switch {
@@ -159,17 +165,18 @@ func stripFile(name string, a stripArgs, stdin io.Reader) (r stripped) {
 	return r
 }
 
-// report prints the findings, a count line and the errors, in file order,
-// and decides the outcome: an error (exit 2) beats a finding (exit 1).
+// report prints the findings and the errors, in the order the files were
+// given, then a count line, and decides the outcome: an error (exit 2)
+// beats a finding (exit 1).
 func report(check bool, results []stripped, stdout, stderr io.Writer) error {
 	w := bufio.NewWriter(stderr) // one write, not one per finding
 	defer w.Flush()
 	stderr = w
-	var secrets, noise, silenced, touched, ok int
-	var errs []error
+	var secrets, inNames, noise, silenced, touched, ok, failed int
 	for _, r := range results {
 		if r.err != nil {
-			errs = append(errs, r.err)
+			failed++
+			fmt.Fprintf(stderr, "pmprep: strip: %s\n", strings.ReplaceAll(r.err.Error(), "\n", " "))
 			continue
 		}
 		ok++
@@ -179,22 +186,19 @@ func report(check bool, results []stripped, stdout, stderr io.Writer) error {
 		if r.secrets+r.noise > 0 {
 			touched++
 		}
-		secrets, noise, silenced = secrets+r.secrets, noise+r.noise, silenced+r.silenced
+		secrets, inNames, noise, silenced = secrets+r.secrets, inNames+r.inNames, noise+r.noise, silenced+r.silenced
 		if r.out != nil {
 			if _, err := stdout.Write(r.out); err != nil {
-				errs = append(errs, fmt.Errorf("-: cannot write standard output: %v", err))
+				failed++
+				fmt.Fprintf(stderr, "pmprep: strip: -: cannot write standard output: %v\n", err)
 			}
 		}
 	}
 	if ok > 0 {
-		fmt.Fprintln(stderr, countLine(check, ok, touched, secrets, noise, silenced, len(errs)))
+		fmt.Fprintln(stderr, countLine(check, ok, touched, secrets, inNames, noise, silenced, failed))
 	}
-	if len(errs) > 0 {
-		for _, err := range errs[:len(errs)-1] {
-			fmt.Fprintf(stderr, "pmprep: strip: %s\n", strings.ReplaceAll(err.Error(), "\n", " "))
-		}
-		w.Flush()
-		return errs[len(errs)-1] // printed by exitCode, like any error
+	if failed > 0 {
+		return &reportedError{failed}
 	}
 	if secrets+noise > 0 {
 		return &foundError{secrets + noise}
@@ -202,7 +206,7 @@ func report(check bool, results []stripped, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func countLine(check bool, ok, touched, secrets, noise, silenced, failed int) string {
+func countLine(check bool, ok, touched, secrets, inNames, noise, silenced, failed int) string {
 	var b strings.Builder
 	b.WriteString("pmprep strip: ")
 	switch {
@@ -210,8 +214,13 @@ func countLine(check bool, ok, touched, secrets, noise, silenced, failed int) st
 		fmt.Fprintf(&b, "no secrets found in %s", plural(ok, "file"))
 	case check:
 		fmt.Fprintf(&b, "%s found in %s (--check: nothing written)", plural(secrets, "secret"), plural(touched, "file"))
+	case secrets == inNames:
+		fmt.Fprintf(&b, "nothing stripped in %s", plural(ok, "file"))
 	default:
-		fmt.Fprintf(&b, "%s stripped in %s; review and stage the change, and keep the values in an environment outside git", plural(secrets, "secret"), plural(touched, "file"))
+		fmt.Fprintf(&b, "%s stripped in %s; review and stage the change, and keep the values in an environment outside git", plural(secrets-inNames, "secret"), plural(touched, "file"))
+	}
+	if inNames > 0 {
+		fmt.Fprintf(&b, "; %s in names (keys) cannot be blanked: remove or rename them by hand", plural(inNames, "secret"))
 	}
 	if noise > 0 {
 		verb := "removed"

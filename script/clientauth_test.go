@@ -1,0 +1,139 @@
+package script
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pmprep/pmprep/templates"
+)
+
+// clientAuthSettings is Defaults with client authentication method m.
+func clientAuthSettings(m string) Settings {
+	s := Defaults()
+	s.ClientAuth = m
+	return s
+}
+
+// Each method renders a script that compiles, carries its settings back
+// through ParseBlock, and carries the signing code only when it signs.
+func TestClientAuthMethodsRender(t *testing.T) {
+	c := jsChecker(t)
+	base, err := Render(one(Defaults()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	baseLen := len(strings.Join(base.PreRequest, "\n"))
+	signMarker := "function pmprepJwtSign("
+	for _, m := range ClientAuthMethods {
+		s := clientAuthSettings(m)
+		if m == ClientAuthPrivateKeyJWT {
+			s.AssertionAlg = "PS256"
+		}
+		if SignsAssertion(m) {
+			s.AssertionAudience = "{{aud}}"
+		}
+		r, err := Render(one(s))
+		if err != nil {
+			t.Fatalf("%s: %v", m, err)
+		}
+		got, ok := ParseBlock(r.PreRequest)
+		if !ok || !sameSettings(got, one(s)) {
+			t.Errorf("%s: ParseBlock does not give the settings back", m)
+		}
+		text := strings.Join(r.PreRequest, "\n")
+		if strings.Contains(text, signMarker) != SignsAssertion(m) {
+			t.Errorf("%s: signing code present = %v, want %v", m, !SignsAssertion(m), SignsAssertion(m))
+		}
+		if a := c.check(t, r); a.Error != "" {
+			t.Errorf("%s: the script does not compile: %s", m, a.Error)
+		}
+		t.Logf("%-17s %6d bytes (basic: %d)", m, len(text), baseLen)
+	}
+}
+
+// Settings a method does not use are not embedded, so they do not change
+// the script or its hash either.
+func TestUnusedClientAuthSettingsNotEmbedded(t *testing.T) {
+	plain, err := Render(one(Defaults()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := Defaults()
+	s.AssertionAlg, s.AssertionAudience = "ES256", "https://aud.example"
+	s.Vars.ClientPrivateKey, s.Vars.ClientAssertion = "my_key", "my_assertion"
+	r, err := Render(one(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Hash != plain.Hash || strings.Join(r.PreRequest, "\n") != strings.Join(plain.PreRequest, "\n") {
+		t.Errorf("basic settings with unused assertion settings render differently (hash %s, want %s)", r.Hash, plain.Hash)
+	}
+	for _, unused := range []string{"ES256", "aud.example", "my_key", "my_assertion", "issuer", "discover"} {
+		if strings.Contains(strings.Join(r.PreRequest, "\n"), unused) {
+			t.Errorf("the basic script mentions %q", unused)
+		}
+	}
+	// private_key_jwt does embed them.
+	s.ClientAuth = ClientAuthPrivateKeyJWT
+	r, err = Render(one(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := ""
+	for _, l := range r.PreRequest {
+		if strings.HasPrefix(strings.TrimSpace(l), settingsPrefix) {
+			line = l
+		}
+	}
+	for _, used := range []string{`"assertion_alg":"ES256"`, `"client_private_key":"my_key"`, `"assertion_audience":"https://aud.example"`} {
+		if !strings.Contains(line, used) {
+			t.Errorf("the private_key_jwt settings line lacks %s: %s", used, line)
+		}
+	}
+}
+
+func TestClientAuthValidate(t *testing.T) {
+	for name, c := range map[string]struct {
+		edit func(*Settings)
+		want string
+	}{
+		"unknown method":    {func(s *Settings) { s.ClientAuth = "jwt" }, `client_auth "jwt" is not one of basic, body, client_secret_jwt, private_key_jwt, assertion, tls, none`},
+		"unknown alg":       {func(s *Settings) { s.AssertionAlg = "HS512" }, `assertion_alg "HS512" is not one of RS256, RS384, RS512, PS256, ES256`},
+		"no url, no issuer": {func(s *Settings) { s.TokenURL = "" }, "token_url is empty"},
+		"reserved assertion param": {func(s *Settings) {
+			s.ClientAuth = ClientAuthAssertion
+			s.Params = []Param{{"client_assertion", "x"}}
+		}, `parameter "client_assertion" is set by pmprep`},
+		"empty key variable": {func(s *Settings) {
+			s.ClientAuth = ClientAuthPrivateKeyJWT
+			s.Vars.ClientPrivateKey = ""
+		}, "variables.client_private_key: empty variable name"},
+		"key variable clash": {func(s *Settings) {
+			s.ClientAuth = ClientAuthPrivateKeyJWT
+			s.Vars.ClientPrivateKey = "client_secret"
+		}, `variables.client_private_key: "client_secret" is already the name of variables.client_secret`},
+	} {
+		s := Defaults()
+		c.edit(&s)
+		err := s.Validate()
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: Validate = %v, want %q", name, err, c.want)
+		}
+	}
+	s := Defaults()
+	s.TokenURL, s.Issuer = "", "{{issuer}}"
+	if err := s.Validate(); err != nil {
+		t.Errorf("discovery without a token URL: %v", err)
+	}
+}
+
+// The signing code is pasted as is: the embedded copy is the tested file.
+func TestSignCodeIsJWTSign(t *testing.T) {
+	r, err := Render(one(clientAuthSettings(ClientAuthClientSecretJWT)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(r.PreRequest, "\n"), strings.TrimSuffix(templates.JWTSign, "\n")) {
+		t.Error("the client_secret_jwt script does not carry templates/jwtsign.js verbatim")
+	}
+}

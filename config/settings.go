@@ -120,6 +120,7 @@ func (c *Config) AllInputs(base script.Settings) []Input {
 			}
 			if i, ok := at[in.Name]; ok {
 				out[i].Secret = out[i].Secret || in.Secret
+				out[i].PrivateKey = out[i].PrivateKey || in.PrivateKey
 				continue
 			}
 			at[in.Name] = len(out)
@@ -166,6 +167,9 @@ func setStr(dst *string, s Setting[string]) {
 type Input struct {
 	Name   string
 	Secret bool // declare it typed secret and empty
+	// PrivateKey: the PEM private key of private_key_jwt, which a literal
+	// value must pass clientkey.Check.
+	PrivateKey bool
 }
 
 // postmanRef matches a {{variable}} reference; {{$guid}} and other dynamic
@@ -210,6 +214,9 @@ func Inputs(s script.Settings) []Input {
 		add(s.Vars.ClientSecret, true)
 	case s.ClientAuth == script.ClientAuthPrivateKeyJWT:
 		add(s.Vars.ClientPrivateKey, true)
+		if n := len(out) - 1; n >= 0 && out[n].Name == s.Vars.ClientPrivateKey {
+			out[n].PrivateKey = true
+		}
 		add(s.Vars.ClientKeyID, false)
 	case s.ClientAuth == script.ClientAuthAssertion:
 		add(s.Vars.ClientAssertion, true)

@@ -519,3 +519,37 @@ func TestNonStringSecretMovesOut(t *testing.T) {
 		t.Errorf("clientSecret is %s, want a {{variable}} string", got.Raw)
 	}
 }
+
+// Zero-config reads a client assertion sent as an extra token parameter
+// (Postman has no field for one) as client_auth assertion: the literal
+// moves out to {{client_assertion}}, a {{variable}} renames the variable
+// the script reads, and client_assertion_type is left to the script.
+func TestZeroConfigClientAssertion(t *testing.T) {
+	block := func(value string) string {
+		return `"auth": {"type": "oauth2", "oauth2": [
+		{"key": "grant_type", "value": "client_credentials"},
+		{"key": "accessTokenUrl", "value": "https://auth.test/token"},
+		{"key": "client_authentication", "value": "body"},
+		{"key": "tokenRequestParams", "value": [
+			{"key": "client_assertion_type", "value": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", "enabled": true},
+			{"key": "client_assertion", "value": "` + value + `", "enabled": true}]}]},
+		"item": [{"name": "A", "request": {"url": "https://api.test/a"}}]`
+	}
+	p, out := run(t, block("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJjaSJ9.c2ln"), Options{})
+	tok := p.Script.Tokens[0]
+	if tok.ClientAuth != script.ClientAuthAssertion || tok.Vars.ClientAssertion != "client_assertion" || len(tok.Params) != 0 {
+		t.Errorf("settings: client_auth %q, assertion variable %q, params %v; want assertion, client_assertion, none", tok.ClientAuth, tok.Vars.ClientAssertion, tok.Params)
+	}
+	if strings.Contains(out, "eyJzdWIiOiJjaSJ9") {
+		t.Error("the literal assertion stayed in the output")
+	}
+	moved := p.Report.ZeroConfig.Moved
+	if len(moved) != 1 || moved[0].Variable != "client_assertion" {
+		t.Errorf("moved %v, want the assertion to {{client_assertion}}", moved)
+	}
+
+	p, _ = run(t, block("{{ci_oidc_token}}"), Options{})
+	if tok := p.Script.Tokens[0]; tok.ClientAuth != script.ClientAuthAssertion || tok.Vars.ClientAssertion != "ci_oidc_token" {
+		t.Errorf("client_auth %q, assertion variable %q; want assertion, ci_oidc_token", tok.ClientAuth, tok.Vars.ClientAssertion)
+	}
+}

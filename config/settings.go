@@ -72,6 +72,10 @@ func apply(base script.Settings, a Auth, v Variables) script.Settings {
 	follow(&s.Scope, a.Scope.Set, base.Vars.Scope, s.Vars.Scope)
 	follow(&s.Audience, a.Audience.Set, base.Vars.Audience, s.Vars.Audience)
 	follow(&s.Issuer, a.Issuer.Set, base.Vars.Issuer, s.Vars.Issuer)
+	// An issuer gives the token URL by discovery unless one is set beside it.
+	if a.Issuer.Set && !a.TokenURL.Set {
+		s.TokenURL = ""
+	}
 	return s
 }
 

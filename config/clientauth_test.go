@@ -1,6 +1,9 @@
 package config
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -59,4 +62,47 @@ tokens:
 	if diff := cmp.Diff(wantKey, ins); diff != "" {
 		t.Errorf("Inputs of private_key_jwt (-want +got):\n%s", diff)
 	}
+}
+
+// docs/client-auth.md's pmprep.yaml example parses and means what the page
+// says: private_key_jwt with PS256, discovery from {{issuer}}, the key a
+// secret taken from the CI environment.
+func TestClientAuthDocsConfig(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "client-auth.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, block := range strings.Split(string(doc), "```yaml\n")[1:] {
+		block, _, _ = strings.Cut(block, "```")
+		if !strings.HasPrefix(block, "auth:") {
+			continue
+		}
+		c, err := Parse("docs/client-auth.md", []byte(block))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := c.ScriptSettings(script.Defaults())
+		if s.ClientAuth != script.ClientAuthPrivateKeyJWT || s.AssertionAlg != "PS256" || s.Issuer != "{{issuer}}" || s.TokenURL != "" {
+			t.Errorf("settings %+v", s)
+		}
+		e := c.Environment("staging")
+		if e == nil {
+			t.Fatal("no staging environment")
+		}
+		var key *Var
+		for i := range e.Vars {
+			if e.Vars[i].Key == "client_private_key" {
+				key = &e.Vars[i]
+			}
+		}
+		if key == nil || !key.Secret || key.From != "STAGING_SIGNING_KEY" {
+			t.Errorf("client_private_key is not a secret from STAGING_SIGNING_KEY: %+v", key)
+		}
+		// scope is optional (sent only when non-empty); the rest must be set.
+		if m := e.Missing(s); len(m) != 1 || m[0].Name != "scope" {
+			t.Errorf("the environment leaves inputs unset: %+v", m)
+		}
+		return
+	}
+	t.Error("no yaml block starting with auth: in docs/client-auth.md")
 }

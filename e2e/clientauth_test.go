@@ -165,7 +165,7 @@ func clientAuthServers(t *testing.T, k caKeys, lifetime time.Duration) *Servers 
 	clients := []map[string]any{
 		client(map[string]any{"client_id": secretJWTClient, "client_secret": secretJWTSecret, "token_endpoint_auth_method": "client_secret_jwt"}),
 		client(map[string]any{"client_id": keyJWTClient, "token_endpoint_auth_method": "private_key_jwt",
-			"jwks": map[string]any{"keys": []any{rsaJWK("k1", k.rsa1), rsaJWK("k2", k.rsa2), ecJWK("e1", k.ec)}}}),
+			"jwks": map[string]any{"keys": []any{rsaJWK("k1", k.rsa1), rsaJWK("k2", k.rsa2), ecJWK("e1", k.ec), rsaJWK("ci-2026", k.rsa1)}}}),
 		client(map[string]any{"client_id": assertionClient, "token_endpoint_auth_method": "private_key_jwt",
 			"jwks": map[string]any{"keys": []any{rsaJWK("ci", k.rsaAssert)}}}),
 		client(map[string]any{"client_id": tlsClient, "token_endpoint_auth_method": "tls_client_auth", "tls_client_auth_subject_dn": "CN=tls-client"}),

@@ -119,13 +119,7 @@ func (d *decoder) authKey(a *Auth, e entry, prefix string) bool {
 	case "grant":
 		a.Grant = d.enum(e.val, path, script.GrantClientCredentials, script.GrantRefreshToken, script.GrantPassword)
 	case "token_url":
-		if s := d.str(e.val, path); s.Set {
-			if strings.TrimSpace(s.Value) == "" {
-				d.errorf(e.val, "%s must not be empty (write a URL or {{token_url}}, or leave the key out)", path)
-			} else {
-				a.TokenURL = s
-			}
-		}
+		a.TokenURL = d.url(e.val, path, "a URL or {{token_url}}")
 	case "client_auth":
 		// Postman's spelling of Basic is accepted as it is.
 		if n := resolve(e.val); n.Kind == yaml.ScalarNode && n.Value == "header" {
@@ -134,13 +128,7 @@ func (d *decoder) authKey(a *Auth, e entry, prefix string) bool {
 		}
 		a.ClientAuth = d.enum(e.val, path, script.ClientAuthMethods...)
 	case "issuer":
-		if s := d.str(e.val, path); s.Set {
-			if strings.TrimSpace(s.Value) == "" {
-				d.errorf(e.val, "%s must not be empty (write the issuer URL or {{issuer}}, or leave the key out)", path)
-			} else {
-				a.Issuer = s
-			}
-		}
+		a.Issuer = d.url(e.val, path, "the issuer URL or {{issuer}}")
 	case "assertion_alg":
 		a.AssertionAlg = d.enum(e.val, path, script.AssertionAlgs...)
 	case "assertion_audience":
@@ -163,6 +151,17 @@ func (d *decoder) authKey(a *Auth, e entry, prefix string) bool {
 		return false
 	}
 	return true
+}
+
+// url decodes a URL setting that, when present, must not be empty; what
+// says what to write instead.
+func (d *decoder) url(v *yaml.Node, path, what string) Setting[string] {
+	s := d.str(v, path)
+	if s.Set && strings.TrimSpace(s.Value) == "" {
+		d.errorf(v, "%s must not be empty (write %s, or leave the key out)", path, what)
+		return Setting[string]{}
+	}
+	return s
 }
 
 // params decodes auth.params or tokens.NAME.params (where).

@@ -85,6 +85,9 @@ func Build(doc *collection.Document, opts Options) (*Plan, error) {
 	if err := b.domains(); err != nil {
 		return nil, err
 	}
+	if err := b.checkLiteralKeys(); err != nil {
+		return nil, err
+	}
 	b.plan()
 	return b.p, nil
 }

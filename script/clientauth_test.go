@@ -32,6 +32,9 @@ func TestClientAuthMethodsRender(t *testing.T) {
 		if SignsAssertion(m) {
 			s.AssertionAudience = "{{aud}}"
 		}
+		if m == ClientAuthNone {
+			s.TokenURL, s.Issuer = "", "{{issuer}}" // discovery compiles too
+		}
 		r, err := Render(one(s))
 		if err != nil {
 			t.Fatalf("%s: %v", m, err)
@@ -100,6 +103,7 @@ func TestClientAuthValidate(t *testing.T) {
 		"unknown method":    {func(s *Settings) { s.ClientAuth = "jwt" }, `client_auth "jwt" is not one of basic, body, client_secret_jwt, private_key_jwt, assertion, tls, none`},
 		"unknown alg":       {func(s *Settings) { s.AssertionAlg = "HS512" }, `assertion_alg "HS512" is not one of RS256, RS384, RS512, PS256, ES256`},
 		"no url, no issuer": {func(s *Settings) { s.TokenURL = "" }, "token_url is empty"},
+		"issuer not a URL":  {func(s *Settings) { s.Issuer = "login.example.com" }, `issuer "login.example.com" is not an http(s) URL or a {{variable}}`},
 		"reserved assertion param": {func(s *Settings) {
 			s.ClientAuth = ClientAuthAssertion
 			s.Params = []Param{{"client_assertion", "x"}}
@@ -135,5 +139,68 @@ func TestSignCodeIsJWTSign(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(r.PreRequest, "\n"), strings.TrimSuffix(templates.JWTSign, "\n")) {
 		t.Error("the client_secret_jwt script does not carry templates/jwtsign.js verbatim")
+	}
+}
+
+// Discovery with two tokens and the 401 retry: the shared-issuer queue and
+// the retry record compile together.
+func TestDiscoveryWithRetryCompiles(t *testing.T) {
+	a, b := clientAuthSettings(ClientAuthClientSecretJWT), clientAuthSettings(ClientAuthAssertion)
+	a.TokenURL, a.Issuer = "", "{{issuer}}"
+	b.TokenURL, b.Issuer, b.Name, b.Vars.AccessToken = "", "{{issuer}}", "ci", "CIToken"
+	r, err := Render(Script{Tokens: []Settings{a, b}, Inherit: []int{0}, Retry401: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := jsChecker(t).check(t, r); a.Error != "" {
+		t.Errorf("the script does not compile: %s", a.Error)
+	}
+}
+
+func discoveryDoc(issuer, endpoint string) fakeResponse {
+	return fakeResponse{Code: 200, JSON: map[string]any{"issuer": issuer, "token_endpoint": endpoint}}
+}
+
+// Two tokens of one issuer make one discovery GET, then each its token
+// request to the discovered endpoint; the next request reuses both.
+func TestDiscoverySharedIssuer(t *testing.T) {
+	a, b := clientAuthSettings(ClientAuthBody), clientAuthSettings(ClientAuthBody)
+	a.TokenURL, a.Issuer = "", "{{issuer}}"
+	b.TokenURL, b.Issuer, b.Name, b.Vars.AccessToken = "", "{{issuer}}", "other", "OtherToken"
+	env := ccEnv()
+	env["issuer"] = "https://idp.example.com"
+	res := playScript(t, Script{Tokens: []Settings{a, b}, Inherit: []int{0, 1}}, env, world{},
+		fakeStep{T: 1000, Responses: []fakeResponse{discoveryDoc("https://idp.example.com", "https://idp.example.com/oauth/token"),
+			tokenResponse("AT-A-0123456789", 3600), tokenResponse("AT-B-0123456789", 3600)}},
+		fakeStep{T: 2000},
+	)
+	sent := res.Steps[0].Sent
+	if len(sent) != 3 || sent[0].Method != "GET" || sent[0].URL != "https://idp.example.com/.well-known/openid-configuration" ||
+		sent[1].URL != "https://idp.example.com/oauth/token" || sent[2].URL != "https://idp.example.com/oauth/token" {
+		t.Fatalf("sent %+v; want one discovery GET, then two token requests to the discovered endpoint", sent)
+	}
+	if len(res.Steps[0].Failed) != 0 || len(res.Steps[1].Sent) != 0 || len(res.Steps[1].Failed) != 0 {
+		t.Errorf("failures %v, %v; second request sent %d (want 0: all cached)", res.Steps[0].Failed, res.Steps[1].Failed, len(res.Steps[1].Sent))
+	}
+}
+
+// RFC 8414: no OpenID Connect metadata, then the oauth-authorization-server
+// document, with the issuer's path after the well-known part; a document
+// for another issuer is refused, and the message names every URL tried.
+func TestDiscoveryFallbackAndIssuerMismatch(t *testing.T) {
+	s := clientAuthSettings(ClientAuthBody)
+	s.TokenURL, s.Issuer = "", "https://idp.example.com/tenant-1"
+	res := play(t, s, ccEnv(), fakeStep{T: 1000, Responses: []fakeResponse{{Code: 404},
+		discoveryDoc("https://idp.example.com/tenant-1", "https://idp.example.com/tenant-1/token"), tokenResponse("AT-0123456789", 3600)}})
+	sent := res.Steps[0].Sent
+	if len(sent) != 3 || sent[1].URL != "https://idp.example.com/.well-known/oauth-authorization-server/tenant-1" || sent[2].URL != "https://idp.example.com/tenant-1/token" {
+		t.Fatalf("sent %+v", sent)
+	}
+	res = play(t, s, ccEnv(), fakeStep{T: 1000, Responses: []fakeResponse{discoveryDoc("https://evil.example.com", "https://evil.example.com/token"), {Code: 500}}})
+	st := res.Steps[0]
+	if len(st.Sent) != 2 || !st.Skipped || len(st.Failed) != 1 || st.Failed[0].Name != TestTokenRequest ||
+		!strings.Contains(st.Failed[0].Message, `its issuer is "https://evil.example.com", not the configured "https://idp.example.com/tenant-1"`) ||
+		!strings.Contains(st.Failed[0].Message, "oauth-authorization-server/tenant-1: HTTP 500") {
+		t.Errorf("step %+v", st)
 	}
 }

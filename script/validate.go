@@ -31,6 +31,9 @@ func (s Settings) Validate() error {
 	if s.AssertionAlg != "" && !slices.Contains(AssertionAlgs, s.AssertionAlg) {
 		bad("assertion_alg %q is not one of %s", s.AssertionAlg, strings.Join(AssertionAlgs, ", "))
 	}
+	if s.Issuer != "" && !strings.Contains(s.Issuer, "{{") && !strings.HasPrefix(s.Issuer, "https://") && !strings.HasPrefix(s.Issuer, "http://") {
+		bad("issuer %q is not an http(s) URL or a {{variable}}", s.Issuer)
+	}
 	if s.TokenURL == "" && s.Issuer == "" {
 		bad("token_url is empty (give a URL or a {{variable}}, e.g. {{token_url}}, or an issuer to discover it from)")
 	}

@@ -26,6 +26,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -66,7 +67,7 @@ func sec1(k *ecdsa.PrivateKey) string {
 }
 
 // testKeys generates the keys once and writes the TLS material to dir.
-func testKeys(t *testing.T) caKeys {
+func testKeys(t testing.TB) caKeys {
 	keysOnce.Do(func() {
 		keys.rsa1 = must(rsa.GenerateKey(rand.Reader, 2048))
 		keys.rsa2 = must(rsa.GenerateKey(rand.Reader, 2048))
@@ -149,7 +150,7 @@ const (
 )
 
 // clientAuthServers starts servers.mjs with this file's clients and TLS front.
-func clientAuthServers(t *testing.T, k caKeys, lifetime time.Duration) *Servers {
+func clientAuthServers(t testing.TB, k caKeys, lifetime time.Duration) *Servers {
 	registerSecrets(secretJWTSecret)
 	base := map[string]any{"grant_types": []string{"client_credentials"}, "response_types": []string{}, "redirect_uris": []string{}, "scope": "api:read api:write"}
 	client := func(extra map[string]any) map[string]any {
@@ -417,4 +418,46 @@ func assertNoKeyMaterial(t *testing.T, out string, k caKeys) {
 			}
 		}
 	}
+}
+
+// BenchmarkNewmanSigningScriptOverhead: what a private_key_jwt script (it
+// carries the signing code) costs per request in newman beside the basic
+// script, once its token is cached: 200 requests, one signature, medians of
+// three interleaved runs.
+func BenchmarkNewmanSigningScriptOverhead(b *testing.B) {
+	k := testKeys(b)
+	srv := clientAuthServers(b, k, 300*time.Second)
+	dir := b.TempDir()
+	coll := collectionJSON("bench", nil, item{name: "r", path: "/r"})
+	basicDir, keyDir := filepath.Join(dir, "basic"), filepath.Join(dir, "key")
+	os.MkdirAll(basicDir, 0o755)
+	os.MkdirAll(keyDir, 0o755)
+	basic := injected(b, basicDir, coll, "--client-auth", "client_secret_jwt")
+	signing := injected(b, keyDir, coll, "--client-auth", "private_key_jwt")
+	plain := injected(b, dir, coll)
+	e := env(b, dir, "bench", map[string]string{"base_url": srv.API, "token_url": srv.OIDCToken, "client_key_id": "k1"})
+	runs := map[string][]float64{}
+	for i := 0; i < b.N; i++ {
+		for rep := 0; rep < 3; rep++ {
+			for name, c := range map[string]struct{ coll, id string }{"basic": {plain, srv.Creds.BasicClientID}, "client_secret_jwt": {basic, secretJWTClient}, "private_key_jwt": {signing, keyJWTClient}} {
+				srv.ResetStats(b)
+				r := runners[0].Run(b, c.coll, "-e", e, "-n", "200", "--env-var", "client_id="+c.id,
+					"--env-var", "client_secret="+map[string]string{"basic": srv.Creds.BasicClientSecret, "client_secret_jwt": secretJWTSecret}[name],
+					"--env-var", "client_private_key="+pkcs8(k.rsa1))
+				if r.ExitCode != 0 {
+					r.Log(b)
+					b.Fatalf("%s: exit %d", name, r.ExitCode)
+				}
+				if st := srv.Stats(b); st.Token.OIDC.Requests != 1 || st.API.OK != 200 {
+					b.Fatalf("%s: %d token requests, %d API successes; want 1 and 200", name, st.Token.OIDC.Requests, st.API.OK)
+				}
+				tm := r.Summary.Run.Timings
+				runs[name] = append(runs[name], (tm["completed"]-tm["started"])/200)
+			}
+		}
+	}
+	med := func(v []float64) float64 { sort.Float64s(v); return v[len(v)/2] }
+	b.ReportMetric(med(runs["basic"]), "ms/req-basic")
+	b.ReportMetric(med(runs["client_secret_jwt"])-med(runs["basic"]), "ms/req-client_secret_jwt-extra")
+	b.ReportMetric(med(runs["private_key_jwt"])-med(runs["basic"]), "ms/req-private_key_jwt-extra")
 }

@@ -122,8 +122,8 @@ func (d *decoder) authKey(a *Auth, e entry, prefix string) bool {
 		a.TokenURL = d.url(e.val, path, "a URL or {{token_url}}")
 	case "client_auth":
 		// Postman's spelling of Basic is accepted as it is.
-		if n := resolve(e.val); n.Kind == yaml.ScalarNode && n.Value == "header" {
-			a.ClientAuth = Setting[string]{Value: script.ClientAuthBasic, Set: true, Line: n.Line, Col: n.Column}
+		if n := resolve(e.val); n.Kind == yaml.ScalarNode && script.ClientAuthName(n.Value) != n.Value {
+			a.ClientAuth = Setting[string]{Value: script.ClientAuthName(n.Value), Set: true, Line: n.Line, Col: n.Column}
 			break
 		}
 		a.ClientAuth = d.enum(e.val, path, script.ClientAuthMethods...)

@@ -135,8 +135,7 @@ func (c *Config) AllInputs(base script.Settings) []Input {
 }
 
 // TokenURLSet reports whether the file sets a token URL for the token
-// named token ("" or no token: auth.token_url alone). With an issuer, a
-// token URL that is not set explicitly comes from discovery.
+// named token ("" or no token: auth.token_url alone).
 func (c *Config) TokenURLSet(token ...string) bool {
 	if c == nil {
 		return false
@@ -150,6 +149,16 @@ func (c *Config) TokenURLSet(token ...string) bool {
 		}
 	}
 	return false
+}
+
+// LeaveTokenURLToDiscovery clears s.TokenURL when s has an issuer and no
+// token URL was given explicitly, by a flag (flagSet) or by the file for
+// s's token: then discovery gives it (SPEC: only --token-url and
+// auth.token_url override discovery).
+func (c *Config) LeaveTokenURLToDiscovery(s *script.Settings, flagSet bool) {
+	if s.Issuer != "" && !flagSet && !c.TokenURLSet(s.Name) {
+		s.TokenURL = ""
+	}
 }
 
 // Retry401 reports auth.retry_401 and whether the file set it. It applies

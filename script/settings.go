@@ -29,6 +29,14 @@ const (
 	ClientAuthNone = "none"
 )
 
+// ClientAuthName is m with Postman's spelling "header" read as basic.
+func ClientAuthName(m string) string {
+	if m == "header" {
+		return ClientAuthBasic
+	}
+	return m
+}
+
 // ClientAuthMethods lists every client authentication method, in the order
 // messages name them.
 var ClientAuthMethods = []string{ClientAuthBasic, ClientAuthBody, ClientAuthClientSecretJWT, ClientAuthPrivateKeyJWT,

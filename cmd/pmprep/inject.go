@@ -166,7 +166,7 @@ func injectOptions(c *cli.Context, cfg *config.Config) (injectpkg.Options, error
 	opts.Override = func(base script.Settings) script.Settings {
 		s := cfg.ScriptSettings(base)
 		applyInjectFlags(c, &s)
-		discoverUnlessTokenURL(c, cfg.TokenURLSet(), &s)
+		cfg.LeaveTokenURLToDiscovery(&s, c.IsSet("token-url"))
 		return s
 	}
 	if cfg != nil {
@@ -203,7 +203,7 @@ func injectOptions(c *cli.Context, cfg *config.Config) (injectpkg.Options, error
 			if err := applyInjectFlags(c, &opts.Tokens[i]); err != nil {
 				return opts, err
 			}
-			discoverUnlessTokenURL(c, cfg.TokenURLSet(opts.Tokens[i].Name), &opts.Tokens[i])
+			cfg.LeaveTokenURLToDiscovery(&opts.Tokens[i], c.IsSet("token-url"))
 		}
 	}
 	return opts, nil
@@ -224,9 +224,7 @@ func applyInjectFlags(c *cli.Context, s *script.Settings) error {
 	}
 	choice("grant", &s.Grant)
 	choice("client-auth", &s.ClientAuth)
-	if s.ClientAuth == "header" { // Postman's spelling
-		s.ClientAuth = script.ClientAuthBasic
-	}
+	s.ClientAuth = script.ClientAuthName(s.ClientAuth)
 	choice("assertion-alg", &s.AssertionAlg)
 	str("assertion-audience", &s.AssertionAudience)
 	str("issuer", &s.Issuer)
@@ -260,14 +258,6 @@ func applyInjectFlags(c *cli.Context, s *script.Settings) error {
 		}
 	}
 	return nil
-}
-
-// discoverUnlessTokenURL leaves the token URL to discovery when an issuer is
-// set and neither --token-url nor the config's token_url (cfgSet) gives one.
-func discoverUnlessTokenURL(c *cli.Context, cfgSet bool, s *script.Settings) {
-	if s.Issuer != "" && !c.IsSet("token-url") && !cfgSet {
-		s.TokenURL = ""
-	}
 }
 
 // summaryLines is how many paths of one kind the summary lists before it

@@ -62,6 +62,16 @@ func pemOf(typ string, der []byte) string {
 
 func pkcs8(k any) string             { return pemOf("PRIVATE KEY", must(x509.MarshalPKCS8PrivateKey(k))) }
 func pkcs1(k *rsa.PrivateKey) string { return pemOf("RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(k)) }
+
+// encryptedPEM is k in the legacy encrypted PKCS#1 PEM (Proc-Type 4,ENCRYPTED)
+// that OpenSSL still writes with -aes256: refused, as the script has no
+// passphrase.
+func encryptedPEM(k *rsa.PrivateKey) string {
+	//lint:ignore SA1019 the test needs the insecure legacy format to prove it is refused
+	b := must(x509.EncryptPEMBlock(rand.Reader, "RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(k), []byte("passphrase"), x509.PEMCipherAES256))
+	return string(pem.EncodeToMemory(b))
+}
+
 func sec1(k *ecdsa.PrivateKey) string {
 	return pemOf("EC PRIVATE KEY", must(x509.MarshalECPrivateKey(k)))
 }
@@ -242,6 +252,9 @@ func testClientAuthMethods(t *testing.T, run Runner) {
 		ok(clientAuthCase{name: "private_key_jwt EC P-256 SEC1", inject: []string{"--client-auth", "private_key_jwt"},
 			env: withKV(envFor(keyJWTClient, srv.OIDCToken), "client_key_id", "e1"), args: keyVar(sec1(k.ec)),
 			client: keyJWTClient, header: map[string]string{"alg": "ES256", "kid": "e1"}}),
+		ok(clientAuthCase{name: "private_key_jwt EC P-256 PKCS#8", inject: []string{"--client-auth", "private_key_jwt"},
+			env: withKV(envFor(keyJWTClient, srv.OIDCToken), "client_key_id", "e1"), args: keyVar(pkcs8(k.ec)),
+			client: keyJWTClient, header: map[string]string{"alg": "ES256", "kid": "e1"}}),
 		ok(clientAuthCase{name: "private_key_jwt PS256", inject: []string{"--client-auth", "private_key_jwt", "--assertion-alg", "PS256"},
 			env: withKV(envFor(keyJWTClient, srv.OIDCToken), "client_key_id", "k1"), args: keyVar(pkcs8(k.rsa1)),
 			client: keyJWTClient, header: map[string]string{"alg": "PS256", "kid": "k1"}}),
@@ -270,6 +283,9 @@ func testClientAuthMethods(t *testing.T, run Runner) {
 		{name: "RSA key under 2048 bits", inject: []string{"--client-auth", "private_key_jwt"},
 			env: envFor(keyJWTClient, srv.OIDCToken), args: keyVar(pkcs8(k.rsaSmall)),
 			failTest: "pmprep: token variables", failParts: []string{`variable "client_private_key"`, "2048", "supported"}},
+		{name: "encrypted PEM", inject: []string{"--client-auth", "private_key_jwt"},
+			env: envFor(keyJWTClient, srv.OIDCToken), args: keyVar(encryptedPEM(k.rsa1)),
+			failTest: "pmprep: token variables", failParts: []string{`variable "client_private_key"`, "encrypted PEM", "supported"}},
 		{name: "EC P-384 key", inject: []string{"--client-auth", "private_key_jwt"},
 			env: envFor(keyJWTClient, srv.OIDCToken), args: keyVar(pkcs8(k.ecP384)),
 			failTest: "pmprep: token variables", failParts: []string{`variable "client_private_key"`, "P-256"}},

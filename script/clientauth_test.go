@@ -196,7 +196,15 @@ func TestDiscoveryFallbackAndIssuerMismatch(t *testing.T) {
 	if len(sent) != 3 || sent[1].URL != "https://idp.example.com/.well-known/oauth-authorization-server/tenant-1" || sent[2].URL != "https://idp.example.com/tenant-1/token" {
 		t.Fatalf("sent %+v", sent)
 	}
-	res = play(t, s, ccEnv(), fakeStep{T: 1000, Responses: []fakeResponse{discoveryDoc("https://evil.example.com", "https://evil.example.com/token"), {Code: 500}}})
+	res = play(t, s, ccEnv(), fakeStep{T: 1000, Responses: []fakeResponse{discoveryDoc("https://evil.example.com", "https://evil.example.com/token"), {Code: 500}}},
+		fakeStep{T: 5000}, // within 10 s: remembered, nothing sent
+		fakeStep{T: 12000, Responses: []fakeResponse{discoveryDoc("https://idp.example.com/tenant-1", "https://idp.example.com/tenant-1/token"), tokenResponse("AT-0123456789", 3600)}})
+	if again := res.Steps[1]; len(again.Sent) != 0 || !again.Skipped || len(again.Failed) != 1 || !strings.Contains(again.Failed[0].Message, "not retried yet: next attempt in 6s") {
+		t.Errorf("a discovery failure 4 s ago: %+v", again)
+	}
+	if later := res.Steps[2]; len(later.Sent) != 2 || len(later.Failed) != 0 {
+		t.Errorf("a discovery failure 11 s ago is retried: %+v", later)
+	}
 	st := res.Steps[0]
 	if len(st.Sent) != 2 || !st.Skipped || len(st.Failed) != 1 || st.Failed[0].Name != TestTokenRequest ||
 		!strings.Contains(st.Failed[0].Message, `its issuer is "https://evil.example.com", not the configured "https://idp.example.com/tenant-1"`) ||

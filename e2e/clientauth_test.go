@@ -22,6 +22,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
 	"math/big"
 	"net"
 	"os"
@@ -476,4 +477,49 @@ func BenchmarkNewmanSigningScriptOverhead(b *testing.B) {
 	b.ReportMetric(med(runs["basic"]), "ms/req-basic")
 	b.ReportMetric(med(runs["client_secret_jwt"])-med(runs["basic"]), "ms/req-client_secret_jwt-extra")
 	b.ReportMetric(med(runs["private_key_jwt"])-med(runs["basic"]), "ms/req-private_key_jwt-extra")
+}
+
+// Zero-config: a Postman oauth2 block that sends a client assertion among
+// its extra token parameters (Postman has no field for one) becomes
+// client_auth assertion; the literal assertion moves out of the file and
+// comes from the client_assertion variable at run time.
+func TestZeroConfigClientAssertion(t *testing.T) { forEachRunner(t, testZeroConfigClientAssertion) }
+
+func testZeroConfigClientAssertion(t *testing.T, run Runner) {
+	k := testKeys(t)
+	srv := clientAuthServers(t, k, clientAuthLifetimes)
+	dir := t.TempDir()
+	stale := mintAssertion(t, k.rsaAssert, "ci", assertionClient, srv.OIDCToken, time.Now().Add(-time.Hour))
+	coll := fmt.Sprintf(`{
+	"info": {"name": "zc", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+	"auth": {"type": "oauth2", "oauth2": [
+		{"key": "grant_type", "value": "client_credentials"},
+		{"key": "accessTokenUrl", "value": %q},
+		{"key": "clientId", "value": %q},
+		{"key": "client_authentication", "value": "body"},
+		{"key": "tokenRequestParams", "value": [
+			{"key": "client_assertion_type", "value": %q, "enabled": true, "send_as": "request_body"},
+			{"key": "client_assertion", "value": %q, "enabled": true, "send_as": "request_body"}]}]},
+	"item": [{"name": "me", "event": [{"listen": "test", "script": {"exec": [%q]}}], "request": {"method": "GET", "url": "{{base_url}}/me"}}]
+}`, srv.OIDCToken, assertionClient, assertionType, stale, status200[0])
+	in := filepath.Join(dir, "api.postman_collection.json")
+	if err := os.WriteFile(in, []byte(coll), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.json")
+	_, stderr, code := pmprep(t, dir, "inject", in, "-o", out)
+	if code != 0 || !strings.Contains(stderr, "client authentication assertion: from the oauth2 block") ||
+		!strings.Contains(stderr, "tokenRequestParams.client_assertion -> {{client_assertion}}") {
+		t.Fatalf("inject exit %d, summary:\n%s", code, redact(stderr))
+	}
+	if strings.Contains(string(must(os.ReadFile(out))), stale) {
+		t.Fatal("the literal assertion stayed in the output")
+	}
+	e := env(t, dir, "local", map[string]string{"base_url": srv.API})
+	fresh := mintAssertion(t, k.rsaAssert, "ci", assertionClient, srv.OIDCToken, time.Now().Add(5*time.Minute))
+	r := run.Run(t, out, "-e", e, "-n", "2", "--env-var", "client_assertion="+fresh)
+	mustPass(t, r)
+	if st := srv.Stats(t); st.Token.OIDC.ByClient[assertionClient] != 1 || st.API.OK != 2 || len(st.Assertions) != 1 {
+		t.Errorf("token requests %v, API ok %d, assertions %d; want one token by %s and two API successes", st.Token.OIDC.ByClient, st.API.OK, len(st.Assertions), assertionClient)
+	}
 }

@@ -41,7 +41,9 @@ type caKeys struct {
 	rsaSmall              *rsa.PrivateKey // 1024 bits: refused
 	ec                    *ecdsa.PrivateKey
 	ecP384                *ecdsa.PrivateKey // refused
-	// PEM files for the TLS front and the runner's client certificate.
+	// The TLS front's and the runner's certificates, as PEM text ...
+	tlsText, caText, cliCertText, cliKeyText string
+	// ... and as files in the calling test's temporary directory.
 	tlsJSON, caPEM, clientCert, clientKey string
 }
 
@@ -77,7 +79,8 @@ func sec1(k *ecdsa.PrivateKey) string {
 	return pemOf("EC PRIVATE KEY", must(x509.MarshalECPrivateKey(k)))
 }
 
-// testKeys generates the keys once and writes the TLS material to dir.
+// testKeys generates the keys once per test binary and writes the TLS
+// material to the test's temporary directory.
 func testKeys(t testing.TB) caKeys {
 	keysOnce.Do(func() {
 		keys.rsa1 = must(rsa.GenerateKey(rand.Reader, 2048))
@@ -87,7 +90,6 @@ func testKeys(t testing.TB) caKeys {
 		keys.ec = must(ecdsa.GenerateKey(elliptic.P256(), rand.Reader))
 		keys.ecP384 = must(ecdsa.GenerateKey(elliptic.P384(), rand.Reader))
 
-		dir := must(os.MkdirTemp("", "pmprep-e2e-tls-"))
 		caKey := must(ecdsa.GenerateKey(elliptic.P256(), rand.Reader))
 		now := time.Now()
 		ca := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "pmprep e2e CA"},
@@ -109,22 +111,22 @@ func testKeys(t testing.TB) caKeys {
 		}
 		srvCert, srvKey := leaf(2, "127.0.0.1", true)
 		cliCert, cliKey := leaf(3, "tls-client", false)
-		keys.caPEM = filepath.Join(dir, "ca.pem")
-		keys.clientCert = filepath.Join(dir, "client.pem")
-		keys.clientKey = filepath.Join(dir, "client-key.pem")
-		keys.tlsJSON = filepath.Join(dir, "tls.json")
-		caText := pemOf("CERTIFICATE", caDER)
-		tlsJSON := must(json.Marshal(map[string]string{"cert": srvCert, "key": srvKey, "ca": caText}))
-		for f, text := range map[string]string{keys.caPEM: caText, keys.clientCert: cliCert, keys.clientKey: cliKey, keys.tlsJSON: string(tlsJSON)} {
-			if err := os.WriteFile(f, []byte(text), 0o600); err != nil {
-				panic(err)
-			}
-		}
+		keys.caText, keys.cliCertText, keys.cliKeyText = pemOf("CERTIFICATE", caDER), cliCert, cliKey
+		keys.tlsText = string(must(json.Marshal(map[string]string{"cert": srvCert, "key": srvKey, "ca": keys.caText})))
 	})
-	for _, k := range []string{pkcs8(keys.rsa1), pkcs8(keys.rsa2), pkcs8(keys.rsaAssert), pkcs8(keys.ec), pkcs1(keys.rsa1), sec1(keys.ec)} {
-		registerPEM(k)
+	k := keys
+	dir := t.TempDir()
+	k.caPEM, k.clientCert = filepath.Join(dir, "ca.pem"), filepath.Join(dir, "client.pem")
+	k.clientKey, k.tlsJSON = filepath.Join(dir, "client-key.pem"), filepath.Join(dir, "tls.json")
+	for f, text := range map[string]string{k.caPEM: k.caText, k.clientCert: k.cliCertText, k.clientKey: k.cliKeyText, k.tlsJSON: k.tlsText} {
+		if err := os.WriteFile(f, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
-	return keys
+	for _, text := range []string{pkcs8(k.rsa1), pkcs8(k.rsa2), pkcs8(k.rsaAssert), pkcs8(k.ec), pkcs1(k.rsa1), sec1(k.ec)} {
+		registerPEM(text)
+	}
+	return k
 }
 
 // registerPEM makes every base64 line of a PEM key a secret that no output

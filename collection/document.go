@@ -399,6 +399,12 @@ func looksLikeVariableList(arr []byte) bool {
 	return first.IsObject() && first.Get("key").Exists()
 }
 
+// PositionOf is the line and column of r, a value of d's root (from Root,
+// Field or ForEach, which keep absolute offsets), in the file as read.
+func (d *Document) PositionOf(r gjson.Result) Position {
+	return positionOf(d.Bytes(), len(d.bom)+r.Index)
+}
+
 // Variables returns the variable list of an environment or globals file.
 func (d *Document) Variables() gjson.Result {
 	if d.root.IsArray() {

@@ -54,6 +54,12 @@ type Auth struct {
 	// environment, so --export-environment carries it to the next run.
 	PersistRefreshToken Setting[bool]
 	Type                Setting[string] // TypeBearer or TypeOAuth2
+	// Issuer turns on discovery of the token endpoint (literal URL or
+	// {{vars}}); AssertionAlg and AssertionAudience shape signed client
+	// assertions (see script.Settings).
+	Issuer            Setting[string]
+	AssertionAlg      Setting[string]
+	AssertionAudience Setting[string]
 }
 
 // Variables renames the Postman variables the generated script reads (and,
@@ -68,6 +74,11 @@ type Variables struct {
 	Password     Setting[string]
 	RefreshToken Setting[string]
 	AccessToken  Setting[string]
+
+	ClientPrivateKey Setting[string]
+	ClientKeyID      Setting[string]
+	ClientAssertion  Setting[string]
+	Issuer           Setting[string]
 }
 
 // Token is one entry of the tokens section: a token domain, whose requests

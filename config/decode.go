@@ -41,11 +41,11 @@ func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
 
 var (
 	topKeys      = []string{"collection", "auth", "tokens", "variables", "environments", "strip"}
-	authKeys     = []string{"grant", "token_url", "client_auth", "scope", "audience", "params", "skew", "default_lifetime", "retry_401", "persist_refresh_token", "type"}
-	variableKeys = []string{"token_url", "client_id", "client_secret", "scope", "audience", "username", "password", "refresh_token", "access_token"}
+	authKeys     = []string{"grant", "token_url", "client_auth", "scope", "audience", "params", "skew", "default_lifetime", "retry_401", "persist_refresh_token", "type", "issuer", "assertion_alg", "assertion_audience"}
+	variableKeys = []string{"token_url", "client_id", "client_secret", "scope", "audience", "username", "password", "refresh_token", "client_private_key", "client_key_id", "client_assertion", "issuer", "access_token"}
 	// tokenKeys are the keys of a tokens: entry: every auth key but
 	// retry_401, which applies to the whole collection.
-	tokenKeys = []string{"variable", "variables", "grant", "token_url", "client_auth", "scope", "audience", "params", "skew", "default_lifetime", "persist_refresh_token", "type"}
+	tokenKeys = []string{"variable", "variables", "grant", "token_url", "client_auth", "scope", "audience", "params", "skew", "default_lifetime", "persist_refresh_token", "type", "issuer", "assertion_alg", "assertion_audience"}
 	// tokenVariableKeys are the keys of tokens.NAME.variables: the access
 	// token's variable is tokens.NAME.variable.
 	tokenVariableKeys = variableKeys[:len(variableKeys)-1]
@@ -119,15 +119,20 @@ func (d *decoder) authKey(a *Auth, e entry, prefix string) bool {
 	case "grant":
 		a.Grant = d.enum(e.val, path, script.GrantClientCredentials, script.GrantRefreshToken, script.GrantPassword)
 	case "token_url":
-		if s := d.str(e.val, path); s.Set {
-			if strings.TrimSpace(s.Value) == "" {
-				d.errorf(e.val, "%s must not be empty (write a URL or {{token_url}}, or leave the key out)", path)
-			} else {
-				a.TokenURL = s
-			}
-		}
+		a.TokenURL = d.url(e.val, path, "a URL or {{token_url}}")
 	case "client_auth":
-		a.ClientAuth = d.enum(e.val, path, script.ClientAuthBasic, script.ClientAuthBody)
+		// Postman's spelling of Basic is accepted as it is.
+		if n := resolve(e.val); n.Kind == yaml.ScalarNode && script.ClientAuthName(n.Value) != n.Value {
+			a.ClientAuth = Setting[string]{Value: script.ClientAuthName(n.Value), Set: true, Line: n.Line, Col: n.Column}
+			break
+		}
+		a.ClientAuth = d.enum(e.val, path, script.ClientAuthMethods...)
+	case "issuer":
+		a.Issuer = d.url(e.val, path, "the issuer URL or {{issuer}}")
+	case "assertion_alg":
+		a.AssertionAlg = d.enum(e.val, path, script.AssertionAlgs...)
+	case "assertion_audience":
+		a.AssertionAudience = d.str(e.val, path)
 	case "scope":
 		a.Scope = d.str(e.val, path)
 	case "audience":
@@ -146,6 +151,17 @@ func (d *decoder) authKey(a *Auth, e entry, prefix string) bool {
 		return false
 	}
 	return true
+}
+
+// url decodes a URL setting that, when present, must not be empty; what
+// says what to write instead.
+func (d *decoder) url(v *yaml.Node, path, what string) Setting[string] {
+	s := d.str(v, path)
+	if s.Set && strings.TrimSpace(s.Value) == "" {
+		d.errorf(v, "%s must not be empty (write %s, or leave the key out)", path, what)
+		return Setting[string]{}
+	}
+	return s
 }
 
 // params decodes auth.params or tokens.NAME.params (where).
@@ -179,6 +195,8 @@ func (d *decoder) variables(vs *Variables, v *yaml.Node, token string) {
 		"token_url": &vs.TokenURL, "client_id": &vs.ClientID, "client_secret": &vs.ClientSecret,
 		"scope": &vs.Scope, "audience": &vs.Audience, "username": &vs.Username,
 		"password": &vs.Password, "refresh_token": &vs.RefreshToken, "access_token": &vs.AccessToken,
+		"client_private_key": &vs.ClientPrivateKey, "client_key_id": &vs.ClientKeyID,
+		"client_assertion": &vs.ClientAssertion, "issuer": &vs.Issuer,
 	}
 	where, known := "variables", variableKeys
 	if token != "" {
@@ -276,13 +294,15 @@ func (d *decoder) checkRoles(roles []nameRole) []bool {
 // roleList pairs the variables section's settings with role keys, in the
 // order of variableKeys.
 func roleList(v Variables) []Setting[string] {
-	return []Setting[string]{v.TokenURL, v.ClientID, v.ClientSecret, v.Scope, v.Audience, v.Username, v.Password, v.RefreshToken, v.AccessToken}
+	return []Setting[string]{v.TokenURL, v.ClientID, v.ClientSecret, v.Scope, v.Audience, v.Username, v.Password, v.RefreshToken,
+		v.ClientPrivateKey, v.ClientKeyID, v.ClientAssertion, v.Issuer, v.AccessToken}
 }
 
 // roleNames lists the names in effect for the roles of n, in the order of
 // variableKeys.
 func roleNames(n script.VarNames) []string {
-	return []string{n.TokenURL, n.ClientID, n.ClientSecret, n.Scope, n.Audience, n.Username, n.Password, n.RefreshToken, n.AccessToken}
+	return []string{n.TokenURL, n.ClientID, n.ClientSecret, n.Scope, n.Audience, n.Username, n.Password, n.RefreshToken,
+		n.ClientPrivateKey, n.ClientKeyID, n.ClientAssertion, n.Issuer, n.AccessToken}
 }
 
 // checkNames refuses two script variables with the same name, and

@@ -33,6 +33,9 @@ func apply(base script.Settings, a Auth, v Variables) script.Settings {
 	setStr(&s.TokenURL, a.TokenURL)
 	setStr(&s.Scope, a.Scope)
 	setStr(&s.Audience, a.Audience)
+	setStr(&s.Issuer, a.Issuer)
+	setStr(&s.AssertionAlg, a.AssertionAlg)
+	setStr(&s.AssertionAudience, a.AssertionAudience)
 	if a.Params.Set {
 		s.Params = append([]script.Param(nil), a.Params.Value...)
 	}
@@ -55,6 +58,10 @@ func apply(base script.Settings, a Auth, v Variables) script.Settings {
 	setStr(&s.Vars.Password, v.Password)
 	setStr(&s.Vars.RefreshToken, v.RefreshToken)
 	setStr(&s.Vars.AccessToken, v.AccessToken)
+	setStr(&s.Vars.ClientPrivateKey, v.ClientPrivateKey)
+	setStr(&s.Vars.ClientKeyID, v.ClientKeyID)
+	setStr(&s.Vars.ClientAssertion, v.ClientAssertion)
+	setStr(&s.Vars.Issuer, v.Issuer)
 
 	follow := func(tmpl *string, set bool, old, new string) {
 		if !set && old != "" && *tmpl == "{{"+old+"}}" {
@@ -64,6 +71,11 @@ func apply(base script.Settings, a Auth, v Variables) script.Settings {
 	follow(&s.TokenURL, a.TokenURL.Set, base.Vars.TokenURL, s.Vars.TokenURL)
 	follow(&s.Scope, a.Scope.Set, base.Vars.Scope, s.Vars.Scope)
 	follow(&s.Audience, a.Audience.Set, base.Vars.Audience, s.Vars.Audience)
+	follow(&s.Issuer, a.Issuer.Set, base.Vars.Issuer, s.Vars.Issuer)
+	// An issuer gives the token URL by discovery unless one is set beside it.
+	if a.Issuer.Set && !a.TokenURL.Set {
+		s.TokenURL = ""
+	}
 	return s
 }
 
@@ -112,6 +124,7 @@ func (c *Config) AllInputs(base script.Settings) []Input {
 			}
 			if i, ok := at[in.Name]; ok {
 				out[i].Secret = out[i].Secret || in.Secret
+				out[i].PrivateKey = out[i].PrivateKey || in.PrivateKey
 				continue
 			}
 			at[in.Name] = len(out)
@@ -119,6 +132,33 @@ func (c *Config) AllInputs(base script.Settings) []Input {
 		}
 	}
 	return out
+}
+
+// TokenURLSet reports whether the file sets a token URL for the token
+// named token ("" or no token: auth.token_url alone).
+func (c *Config) TokenURLSet(token ...string) bool {
+	if c == nil {
+		return false
+	}
+	if c.Auth.TokenURL.Set {
+		return true
+	}
+	for _, t := range c.Tokens {
+		if len(token) > 0 && t.Name == token[0] && t.Auth.TokenURL.Set {
+			return true
+		}
+	}
+	return false
+}
+
+// LeaveTokenURLToDiscovery clears s.TokenURL when s has an issuer and no
+// token URL was given explicitly, by a flag (flagSet) or by the file for
+// s's token: then discovery gives it (SPEC: only --token-url and
+// auth.token_url override discovery).
+func (c *Config) LeaveTokenURLToDiscovery(s *script.Settings, flagSet bool) {
+	if s.Issuer != "" && !flagSet && !c.TokenURLSet(s.Name) {
+		s.TokenURL = ""
+	}
 }
 
 // Retry401 reports auth.retry_401 and whether the file set it. It applies
@@ -140,6 +180,9 @@ func setStr(dst *string, s Setting[string]) {
 type Input struct {
 	Name   string
 	Secret bool // declare it typed secret and empty
+	// PrivateKey: the PEM private key of private_key_jwt, which a literal
+	// value must pass clientkey.Check.
+	PrivateKey bool
 }
 
 // postmanRef matches a {{variable}} reference; {{$guid}} and other dynamic
@@ -163,6 +206,12 @@ func Inputs(s script.Settings) []Input {
 		out = append(out, Input{Name: name, Secret: secret})
 	}
 	roleSecret := map[string]bool{s.Vars.ClientSecret: true, s.Vars.Password: true, s.Vars.RefreshToken: true}
+	if s.ClientAuth == script.ClientAuthPrivateKeyJWT {
+		roleSecret[s.Vars.ClientPrivateKey] = true
+	}
+	if s.ClientAuth == script.ClientAuthAssertion {
+		roleSecret[s.Vars.ClientAssertion] = true
+	}
 	refs := func(tmpl string) {
 		for _, m := range postmanRef.FindAllStringSubmatch(tmpl, -1) {
 			if !strings.HasPrefix(m[1], "$") {
@@ -171,8 +220,23 @@ func Inputs(s script.Settings) []Input {
 		}
 	}
 	refs(s.TokenURL)
+	refs(s.Issuer)
 	add(s.Vars.ClientID, false)
-	add(s.Vars.ClientSecret, true)
+	switch {
+	case script.UsesSecret(s.ClientAuth):
+		add(s.Vars.ClientSecret, true)
+	case s.ClientAuth == script.ClientAuthPrivateKeyJWT:
+		add(s.Vars.ClientPrivateKey, true)
+		if n := len(out) - 1; n >= 0 && out[n].Name == s.Vars.ClientPrivateKey {
+			out[n].PrivateKey = true
+		}
+		add(s.Vars.ClientKeyID, false)
+	case s.ClientAuth == script.ClientAuthAssertion:
+		add(s.Vars.ClientAssertion, true)
+	}
+	if script.SignsAssertion(s.ClientAuth) {
+		refs(s.AssertionAudience)
+	}
 	refs(s.Scope)
 	refs(s.Audience)
 	for _, p := range s.Params {

@@ -162,7 +162,8 @@ func TestDefaultVarNames(t *testing.T) {
 	want := script.VarNames{
 		TokenURL: "token_url", ClientID: "client_id", ClientSecret: "client_secret", Scope: "scope",
 		Audience: "audience", Username: "username", Password: "password", RefreshToken: "refresh_token",
-		AccessToken: "pmprep_access_token",
+		AccessToken: "pmprep_access_token", ClientPrivateKey: "client_private_key", ClientKeyID: "client_key_id",
+		ClientAssertion: "client_assertion", Issuer: "issuer",
 	}
 	if diff := cmp.Diff(want, DefaultVarNames()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)

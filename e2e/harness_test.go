@@ -284,6 +284,9 @@ type Servers struct {
 	FaultToken  string // Fault + "/token/ok"
 	Admin       string // admin/observability base URL
 	Audience    string // resource/audience identifier the oidc server accepts
+	// OIDCTLS is oidc's https front (servers.mjs --tls), asking for client
+	// certificates; "" without --tls.
+	OIDCTLS string
 
 	Lifetime        time.Duration // access token lifetime on every server
 	RefreshLifetime time.Duration // oauth2 refresh token lifetime
@@ -311,6 +314,7 @@ type readyLine struct {
 	Admin           string `json:"admin"`
 	Stats           string `json:"stats"`
 	Audience        string `json:"audience"`
+	OIDCTLS         string `json:"oidc_tls"`
 	Lifetime        int    `json:"lifetime"`
 	RefreshLifetime int    `json:"refresh_lifetime"`
 	PID             int    `json:"pid"`
@@ -407,6 +411,7 @@ func startServers(t testing.TB, lifetime time.Duration, extraArgs ...string) *Se
 		FaultToken:      r.FaultToken,
 		Admin:           r.Admin,
 		Audience:        r.Audience,
+		OIDCTLS:         r.OIDCTLS,
 		Lifetime:        time.Duration(r.Lifetime) * time.Second,
 		RefreshLifetime: time.Duration(r.RefreshLifetime) * time.Second,
 		PID:             r.PID,
@@ -550,7 +555,18 @@ type Stats struct {
 	OIDCAuthMethodRejected int                         `json:"oidc_auth_method_rejected"`
 	Revoked                int                         `json:"revoked"`
 	API                    APIStats                    `json:"api"`
-	Last                   map[string]LastTokenRequest `json:"last"` // keyed by oidc | oauth2 | fault
+	Last                   map[string]LastTokenRequest `json:"last"`       // keyed by oidc | oauth2 | fault
+	Discovery              map[string]int              `json:"discovery"`  // GETs by /.well-known/... path
+	Assertions             []AssertionSeen             `json:"assertions"` // every client assertion received, in order
+}
+
+// AssertionSeen is the header and claims of a client assertion a token
+// endpoint received (servers.mjs keeps no signature).
+type AssertionSeen struct {
+	Server string         `json:"server"`
+	Type   string         `json:"type"`
+	Header map[string]any `json:"header"`
+	Claims map[string]any `json:"claims"`
 }
 
 func (s *Servers) admin(t testing.TB, method, path string, out any) {

@@ -85,6 +85,18 @@ func (b *builder) validate() error {
 	if err := sc.Validate(); err != nil {
 		return &SettingsError{Err: err}
 	}
+	for _, t := range b.tokens {
+		if t.ClientAuth == script.ClientAuthNone && t.Grant == script.GrantClientCredentials {
+			name := ""
+			if t.Name != "" {
+				name = " (token " + t.Name + ")"
+			}
+			// Allowed, as some servers do it, but RFC 6749 §4.4 reserves the grant for confidential clients.
+			rep := &b.p0().Report
+			rep.Warnings = append(rep.Warnings, "client_auth none with the client_credentials grant"+name+
+				": RFC 6749 §4.4 reserves this grant for confidential clients; most servers refuse a public client")
+		}
+	}
 	return nil
 }
 
@@ -187,6 +199,10 @@ func (b *builder) assumptions(s script.Settings) {
 	}
 	from("grant", "grant", s.Grant)
 	from("client_auth", "client authentication", s.ClientAuth)
+	if s.TokenURL == "" && s.Issuer != "" {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("token URL: discovered at run time from issuer %s", s.Issuer))
+		return
+	}
 	from("token_url", "token URL", s.TokenURL)
 }
 

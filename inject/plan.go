@@ -85,6 +85,9 @@ func Build(doc *collection.Document, opts Options) (*Plan, error) {
 	if err := b.domains(); err != nil {
 		return nil, err
 	}
+	if err := b.checkLiteralKeys(); err != nil {
+		return nil, err
+	}
 	b.plan()
 	return b.p, nil
 }
@@ -770,7 +773,11 @@ var (
 		script.GrantPassword:          "password_credentials",
 		script.GrantRefreshToken:      "authorization_code",
 	}
-	postmanClientAuth = map[string]string{script.ClientAuthBasic: "header", script.ClientAuthBody: "body"}
+	// Postman's form knows header and body only: the other methods send
+	// client_id in the body, which is what its "body" does.
+	postmanClientAuth = map[string]string{script.ClientAuthBasic: "header", script.ClientAuthBody: "body",
+		script.ClientAuthClientSecretJWT: "body", script.ClientAuthPrivateKeyJWT: "body", script.ClientAuthAssertion: "body",
+		script.ClientAuthTLS: "body", script.ClientAuthNone: "body"}
 )
 
 // movedParams is a tokenRequestParams list with each literal credential

@@ -519,3 +519,93 @@ func TestNonStringSecretMovesOut(t *testing.T) {
 		t.Errorf("clientSecret is %s, want a {{variable}} string", got.Raw)
 	}
 }
+
+// Zero-config reads a client assertion sent as an extra token parameter
+// (Postman has no field for one) as client_auth assertion: the literal
+// moves out to {{client_assertion}}, a {{variable}} renames the variable
+// the script reads, and client_assertion_type is left to the script.
+func TestZeroConfigClientAssertion(t *testing.T) {
+	block := func(value string) string {
+		return `"auth": {"type": "oauth2", "oauth2": [
+		{"key": "grant_type", "value": "client_credentials"},
+		{"key": "accessTokenUrl", "value": "https://auth.test/token"},
+		{"key": "client_authentication", "value": "body"},
+		{"key": "tokenRequestParams", "value": [
+			{"key": "client_assertion_type", "value": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", "enabled": true},
+			{"key": "client_assertion", "value": "` + value + `", "enabled": true}]}]},
+		"item": [{"name": "A", "request": {"url": "https://api.test/a"}}]`
+	}
+	p, out := run(t, block("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJjaSJ9.c2ln"), Options{})
+	tok := p.Script.Tokens[0]
+	if tok.ClientAuth != script.ClientAuthAssertion || tok.Vars.ClientAssertion != "client_assertion" || len(tok.Params) != 0 {
+		t.Errorf("settings: client_auth %q, assertion variable %q, params %v; want assertion, client_assertion, none", tok.ClientAuth, tok.Vars.ClientAssertion, tok.Params)
+	}
+	if strings.Contains(out, "eyJzdWIiOiJjaSJ9") {
+		t.Error("the literal assertion stayed in the output")
+	}
+	moved := p.Report.ZeroConfig.Moved
+	if len(moved) != 1 || moved[0].Variable != "client_assertion" {
+		t.Errorf("moved %v, want the assertion to {{client_assertion}}", moved)
+	}
+
+	p, _ = run(t, block("{{ci_oidc_token}}"), Options{})
+	if tok := p.Script.Tokens[0]; tok.ClientAuth != script.ClientAuthAssertion || tok.Vars.ClientAssertion != "ci_oidc_token" {
+		t.Errorf("client_auth %q, assertion variable %q; want assertion, ci_oidc_token", tok.ClientAuth, tok.Vars.ClientAssertion)
+	}
+}
+
+// A private key held literally in the collection variable a
+// private_key_jwt token reads is checked at inject time: one the script
+// cannot sign with is refused at its position, without quoting it; a usable
+// one is reported as misplaced.
+func TestLiteralPrivateKey(t *testing.T) {
+	opts := Options{Override: func(s script.Settings) script.Settings { s.ClientAuth = script.ClientAuthPrivateKeyJWT; return s }}
+	body := func(key string) string {
+		k, _ := json.Marshal(key)
+		return `"item": [{"name": "A", "request": {"url": "https://api.test/a"}}],
+	"variable": [{"key": "other", "value": "x"}, {"key": "client_private_key", "value": ` + string(k) + `}]`
+	}
+	doc, err := collection.Parse("c.json", []byte("{"+schema21+",\n\t"+body(testKey1024)+"}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Build(doc, opts)
+	want := `c.json:3:86: variable[1].value: collection variable client_private_key holds a private key the script cannot sign with: the RSA key has 1024 bits; supported:`
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("Build = %v\nwant   %s…", err, want)
+	}
+	if strings.Contains(err.Error(), "MIIC") {
+		t.Error("the message quotes the key")
+	}
+	p, _ := run(t, body(testKeyP256), opts)
+	if len(p.Report.Warnings) != 1 || !strings.Contains(p.Report.Warnings[0], "variable[1].value: collection variable client_private_key holds a private key in the file") {
+		t.Errorf("warnings %q", p.Report.Warnings)
+	}
+}
+
+// Throwaway test keys (never used anywhere else).
+const (
+	testKey1024 = `-----BEGIN PRIVATE KEY-----
+MIICdwIBADANBgkqhkiG9w0BAQEFAASCAmEwggJdAgEAAoGBAOHc7Og19AwXZ/ib
+sj7bKNBd91UUB9bMcERQ2sC4VVpoPL7AKHMkdR9w2aeWp20sESA2vVziSwsKcup1
+t+aSpsAMK8lCxwnBqN/sVPsIPrYkTH1B5JfGQ1U7TME0nrCDD60x/5AQoz7LApNW
+GGI2H2gjhVJ42YNFqkOLyq1a6+41AgMBAAECgYEAx172mHuXs1yt4Fu/WZCnVFa9
+zpHh4Y+Qwh0FG/0bCrTcehyxGAJkiJ5a4n4vyESP0XnAac8vIs3UZnYHITbujQqp
+UgtXCxlLW9UX/EdEHAyOixNyLbQLeMOmbZAQTDFWS1GDVuF8qJH+viHAmIwM61OB
+qj9duv7jrJXb7nyXywECQQD8lKWF33UkDahwzeBWEe6ZfHbQ9TLdal3EfI4B3djJ
+LAZzb2opakIcTGee1lkX2ZXRtUOKHey6tnXgoVXQaplhAkEA5OuvYLaXWVTr2Cha
+l0SLx+ehiXRJrzwNkVCvkmIfrp7WBABBWo4g3D3SSdhcD+Jc2GgH6xzuzkrrwyTc
+sbGhVQJBAImC5BrebYgTZ4EClQBHAv/NI2LgG7EwF5zBsw6RGVVtApYWMlYZ46RE
+dKWlTRwO+eISLZMkd52veL2zGGU/pAECQBk1fxWmZdpXiLVAFGHOEZqM/nP1k1ux
+wEi9WuhC1/xRz32XTZscRbAbOroZEmJJajIGmsCgagfbpkTSHV+QERUCQBkVrzNa
+kxlMyIQ0dEwPxYYpvbXk5cK8ZJJQGVI+7nCPtQvYJ2sMz1npAlq3JIC93aVnepgO
+VElFK2AYxqi2STY=
+-----END PRIVATE KEY-----
+`
+	testKeyP256 = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg031HDYF7e4ONtuYK
+y0J72yFeWgPudAjdyDqh9D1ms7+hRANCAAT9gKaO6hTTzI5wEF/NwF2z3rgIkd89
+hEhd3MjIiiSGqadMFDIYcouwO2ax4DkJLCPeHBkVDt2lk2a8H3stWtKl
+-----END PRIVATE KEY-----
+`
+)

@@ -178,6 +178,23 @@ func readZeroConfig(doc *collection.Document, nodes []node, rootAuth gjson.Resul
 		}
 	}
 	for _, kv := range tokenRequestParams(auth) {
+		switch kv.Key {
+		case "client_assertion_type":
+			continue // the script sends it with the assertion
+		case "client_assertion":
+			// Postman has no client assertion field; users send one as an
+			// extra parameter: that is client_auth assertion, its value read
+			// from the client_assertion variable (or the one it names).
+			zc.sets["client_auth"] = true
+			zc.why["client_auth"] = " (its tokenRequestParams send a client_assertion)"
+			zc.edits = append(zc.edits, func(s *script.Settings) { s.ClientAuth = script.ClientAuthAssertion })
+			if name, ok := soleVariable(kv.Value); ok {
+				zc.edits = append(zc.edits, func(s *script.Settings) { s.Vars.ClientAssertion = name })
+			} else if credentialParam(kv) {
+				zc.Moved = append(zc.Moved, MovedSecret{Path: path + ".oauth2.tokenRequestParams." + kv.Key, Variable: defaults.ClientAssertion})
+			}
+			continue
+		}
 		if credentialParam(kv) {
 			// A literal credential (say client_assertion) must not be baked
 			// into the script: read it from a variable of the same name.

@@ -55,6 +55,11 @@ func DefaultVarNames() VarNames {
 		Password:     "password",
 		RefreshToken: "refresh_token",
 		AccessToken:  "pmprep_access_token",
+
+		ClientPrivateKey: "client_private_key",
+		ClientKeyID:      "client_key_id",
+		ClientAssertion:  "client_assertion",
+		Issuer:           "issuer",
 	}
 }
 

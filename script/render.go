@@ -35,6 +35,14 @@ type preRequestData struct {
 	Tests      testNames
 	// What the settings use, so that code they do not need is left out.
 	Retry401, Folders, Password, Refresh, Persist, Basic, Scan, Requests bool
+	// Client authentication beyond basic and body: Methods (some token uses
+	// one), Sign (client_secret_jwt or private_key_jwt), Key
+	// (private_key_jwt), Assertion (assertion), Assertions (any of the
+	// three), Discovery (some token has an issuer).
+	Methods, Sign, Key, Assertion, Assertions, Discovery bool
+	// SignCode is templates/jwtsign.js, pasted in when Sign.
+	SignCode      string
+	AssertionType string
 }
 
 type testData struct {
@@ -98,7 +106,17 @@ func Render(s Script) (Rendered, error) {
 		data.Refresh = data.Refresh || t.Grant != GrantClientCredentials
 		data.Persist = data.Persist || t.PersistRefreshToken
 		data.Basic = data.Basic || t.ClientAuth == ClientAuthBasic
+		data.Methods = data.Methods || (t.ClientAuth != ClientAuthBasic && t.ClientAuth != ClientAuthBody)
+		data.Sign = data.Sign || SignsAssertion(t.ClientAuth)
+		data.Key = data.Key || t.ClientAuth == ClientAuthPrivateKeyJWT
+		data.Assertion = data.Assertion || t.ClientAuth == ClientAuthAssertion
+		data.Discovery = data.Discovery || t.Issuer != ""
 	}
+	data.Assertions = data.Sign || data.Assertion
+	if data.Sign {
+		data.SignCode = strings.TrimSuffix(templates.JWTSign, "\n")
+	}
+	data.AssertionType = AssertionType
 	pre, err := execute("prerequest.js.tmpl", data)
 	if err != nil {
 		return Rendered{}, err

@@ -360,7 +360,8 @@ func TestDefaults(t *testing.T) {
 	want := Settings{
 		Grant: "client_credentials", ClientAuth: "basic", TokenURL: "{{token_url}}", Scope: "{{scope}}",
 		Skew: 30 * time.Second, DefaultLifetime: 300 * time.Second,
-		Vars: VarNames{"token_url", "client_id", "client_secret", "scope", "audience", "username", "password", "refresh_token", "pmprep_access_token"},
+		Vars: VarNames{"token_url", "client_id", "client_secret", "scope", "audience", "username", "password", "refresh_token", "pmprep_access_token",
+			"client_private_key", "client_key_id", "client_assertion", "issuer"},
 	}
 	if diff := cmp.Diff(want, s); diff != "" {
 		t.Errorf("Defaults (-want +got):\n%s", diff)

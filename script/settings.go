@@ -9,11 +9,59 @@ const (
 	GrantPassword          = "password"
 )
 
-// Client authentication methods (RFC 6749 §2.3.1).
+// Client authentication methods (RFC 6749 §2.3.1, RFC 7523, RFC 8705).
 const (
 	ClientAuthBasic = "basic" // Authorization: Basic base64(urlenc(id):urlenc(secret))
 	ClientAuthBody  = "body"  // client_id and client_secret as form parameters
+	// ClientAuthClientSecretJWT sends an HS256 JWT signed with the client
+	// secret as client_assertion (RFC 7523 §2.2).
+	ClientAuthClientSecretJWT = "client_secret_jwt"
+	// ClientAuthPrivateKeyJWT sends a JWT signed with the PEM private key in
+	// Vars.ClientPrivateKey as client_assertion.
+	ClientAuthPrivateKeyJWT = "private_key_jwt"
+	// ClientAuthAssertion sends the assertion in Vars.ClientAssertion as is
+	// (obtained elsewhere, e.g. a CI provider's OIDC token).
+	ClientAuthAssertion = "assertion"
+	// ClientAuthTLS is RFC 8705 tls_client_auth: client_id in the body; the
+	// certificate comes from the runner (newman --ssl-client-cert).
+	ClientAuthTLS = "tls"
+	// ClientAuthNone is a public client: client_id in the body only.
+	ClientAuthNone = "none"
 )
+
+// ClientAuthName is m with Postman's spelling "header" read as basic.
+func ClientAuthName(m string) string {
+	if m == "header" {
+		return ClientAuthBasic
+	}
+	return m
+}
+
+// ClientAuthMethods lists every client authentication method, in the order
+// messages name them.
+var ClientAuthMethods = []string{ClientAuthBasic, ClientAuthBody, ClientAuthClientSecretJWT, ClientAuthPrivateKeyJWT,
+	ClientAuthAssertion, ClientAuthTLS, ClientAuthNone}
+
+// AssertionAlgs are the algorithms a private_key_jwt assertion may be
+// signed with (templates/jwtsign.js implements them).
+var AssertionAlgs = []string{"RS256", "RS384", "RS512", "PS256", "ES256"}
+
+// AssertionType is the client_assertion_type of RFC 7523 §2.2.
+const AssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+
+// UsesSecret reports whether method m reads the client secret.
+func UsesSecret(m string) bool {
+	return m == ClientAuthBasic || m == ClientAuthBody || m == ClientAuthClientSecretJWT
+}
+
+// SignsAssertion reports whether method m signs a client assertion in the
+// script.
+func SignsAssertion(m string) bool {
+	return m == ClientAuthClientSecretJWT || m == ClientAuthPrivateKeyJWT
+}
+
+// SendsAssertion reports whether method m sends client_assertion.
+func SendsAssertion(m string) bool { return SignsAssertion(m) || m == ClientAuthAssertion }
 
 // Param is one extra token-request form parameter. Key and Value may
 // contain {{vars}}, resolved at run time.
@@ -34,6 +82,13 @@ type VarNames struct {
 	Password     string // default "password"
 	RefreshToken string // default "refresh_token": the initial refresh token (refresh_token grant)
 	AccessToken  string // default "pmprep_access_token": where the token is published for the collection auth
+	// ClientPrivateKey holds the PEM private key (private_key_jwt); a secret.
+	ClientPrivateKey string // default "client_private_key"
+	ClientKeyID      string // default "client_key_id": the JWT kid, sent when set (private_key_jwt)
+	ClientAssertion  string // default "client_assertion": the assertion to send (assertion); a secret
+	// Issuer is the variable that {{issuer}} in Settings.Issuer names; the
+	// script itself reads only the Issuer template.
+	Issuer string // default "issuer"
 }
 
 // Settings is one token domain's settings: how its token is obtained and
@@ -51,6 +106,15 @@ type Settings struct {
 	Scope    string // default "{{scope}}"
 	Audience string // default "" (not sent)
 	Params   []Param
+	// AssertionAlg is the private_key_jwt signing algorithm (one of
+	// AssertionAlgs); "" takes RS256 for an RSA key and ES256 for EC P-256.
+	AssertionAlg string
+	// AssertionAudience is the aud of a signed assertion, a template; ""
+	// is the resolved token endpoint URL.
+	AssertionAudience string
+	// Issuer, a template, turns on discovery: the token endpoint is read from
+	// the issuer's metadata when TokenURL is "". TokenURL may be "" only then.
+	Issuer string
 	// Skew is how long before expiry the token is renewed; the script caps
 	// it at half the token lifetime.
 	Skew time.Duration

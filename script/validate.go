@@ -3,6 +3,7 @@ package script
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -24,13 +25,17 @@ func (s Settings) Validate() error {
 	default:
 		bad("grant %q is not one of %s, %s, %s", s.Grant, GrantClientCredentials, GrantRefreshToken, GrantPassword)
 	}
-	switch s.ClientAuth {
-	case ClientAuthBasic, ClientAuthBody:
-	default:
-		bad("client_auth %q is not one of %s, %s", s.ClientAuth, ClientAuthBasic, ClientAuthBody)
+	if !slices.Contains(ClientAuthMethods, s.ClientAuth) {
+		bad("client_auth %q is not one of %s", s.ClientAuth, strings.Join(ClientAuthMethods, ", "))
 	}
-	if s.TokenURL == "" {
-		bad("token_url is empty (give a URL or a {{variable}}, e.g. {{token_url}})")
+	if s.AssertionAlg != "" && !slices.Contains(AssertionAlgs, s.AssertionAlg) {
+		bad("assertion_alg %q is not one of %s", s.AssertionAlg, strings.Join(AssertionAlgs, ", "))
+	}
+	if s.Issuer != "" && !strings.Contains(s.Issuer, "{{") && !strings.HasPrefix(s.Issuer, "https://") && !strings.HasPrefix(s.Issuer, "http://") {
+		bad("issuer %q is not an http(s) URL or a {{variable}}", s.Issuer)
+	}
+	if s.TokenURL == "" && s.Issuer == "" {
+		bad("token_url is empty (give a URL or a {{variable}}, e.g. {{token_url}}, or an issuer to discover it from)")
 	}
 	text := func(name, v string) {
 		if !utf8.ValidString(v) {
@@ -41,12 +46,18 @@ func (s Settings) Validate() error {
 	text("token_url", s.TokenURL)
 	text("scope", s.Scope)
 	text("audience", s.Audience)
+	text("assertion_audience", s.AssertionAudience)
+	text("issuer", s.Issuer)
 
 	reserved := map[string]string{
 		"grant_type":    "grant",
 		"client_id":     "the client_id variable",
 		"client_secret": "the client_secret variable",
 		"refresh_token": "the refresh token variable",
+	}
+	if SendsAssertion(s.ClientAuth) {
+		reserved["client_assertion"] = "client_auth " + s.ClientAuth
+		reserved["client_assertion_type"] = "client_auth " + s.ClientAuth
 	}
 	if s.Grant == GrantPassword {
 		reserved["username"] = "the username variable"
@@ -85,8 +96,16 @@ func (s Settings) Validate() error {
 	duration("skew", s.Skew, 0)
 	duration("default lifetime", s.DefaultLifetime, time.Millisecond)
 
+	need := func(setting, name string, used bool) {
+		if used && name == "" {
+			bad("variables.%s: empty variable name (client_auth %s reads it)", setting, s.ClientAuth)
+		}
+	}
+	need("client_private_key", s.Vars.ClientPrivateKey, s.ClientAuth == ClientAuthPrivateKeyJWT)
+	need("client_key_id", s.Vars.ClientKeyID, s.ClientAuth == ClientAuthPrivateKeyJWT)
+	need("client_assertion", s.Vars.ClientAssertion, s.ClientAuth == ClientAuthAssertion)
 	seen := reservedVars()
-	for _, v := range s.Vars.list() {
+	for _, v := range s.Vars.all() {
 		name := "variables." + v.setting
 		if err := checkVarName(v.name); err != nil {
 			bad("%s: %v", name, err)
@@ -150,7 +169,7 @@ func (s Script) Validate() error {
 			if i == j {
 				continue
 			}
-			for _, v := range o.Vars.list() {
+			for _, v := range o.Vars.all() {
 				if v.setting != "access_token" && v.name == t.Vars.AccessToken {
 					bad("%s: variables.access_token %q is the %s variable of %s", label(i), t.Vars.AccessToken, v.setting, label(j))
 				}
@@ -217,4 +236,17 @@ func (v VarNames) list() []namedVar {
 		{"refresh_token", v.RefreshToken},
 		{"access_token", v.AccessToken},
 	}
+}
+
+// all is list plus the variables of round 2's client authentication and
+// discovery that are named (Settings.Validate requires the ones in use).
+func (v VarNames) all() []namedVar {
+	out := v.list()
+	for _, e := range []namedVar{{"client_private_key", v.ClientPrivateKey}, {"client_key_id", v.ClientKeyID},
+		{"client_assertion", v.ClientAssertion}, {"issuer", v.Issuer}} {
+		if e.name != "" {
+			out = append(out, e)
+		}
+	}
+	return out
 }

@@ -38,6 +38,11 @@ type wireToken struct {
 	DefaultLifetimeMS   int64       `json:"default_lifetime_ms"`
 	PersistRefreshToken bool        `json:"persist_refresh_token"`
 	Vars                wireVars    `json:"vars"`
+	// Written only when the client authentication method uses them, so that
+	// blocks of earlier settings keep their bytes and hash.
+	AssertionAlg      string `json:"assertion_alg,omitempty"`
+	AssertionAudience string `json:"assertion_audience,omitempty"`
+	Issuer            string `json:"issuer,omitempty"`
 }
 
 type wireRule struct {
@@ -60,6 +65,10 @@ type wireVars struct {
 	Password     string `json:"password"`
 	RefreshToken string `json:"refresh_token"`
 	AccessToken  string `json:"access_token"`
+	// Only where the method reads them (see Settings.toWire).
+	ClientPrivateKey string `json:"client_private_key,omitempty"`
+	ClientKeyID      string `json:"client_key_id,omitempty"`
+	ClientAssertion  string `json:"client_assertion,omitempty"`
 }
 
 // ints is a copy of v that is never nil (an array in JSON).
@@ -91,7 +100,7 @@ func (s Settings) toWire() wireToken {
 	for _, p := range s.Params {
 		params = append(params, wireParam(p))
 	}
-	return wireToken{
+	w := wireToken{
 		Name:                s.Name,
 		Grant:               s.Grant,
 		ClientAuth:          s.ClientAuth,
@@ -102,8 +111,25 @@ func (s Settings) toWire() wireToken {
 		SkewMS:              s.Skew.Milliseconds(),
 		DefaultLifetimeMS:   s.DefaultLifetime.Milliseconds(),
 		PersistRefreshToken: s.PersistRefreshToken,
-		Vars:                wireVars(s.Vars),
+		Issuer:              s.Issuer,
+		Vars: wireVars{
+			TokenURL: s.Vars.TokenURL, ClientID: s.Vars.ClientID, ClientSecret: s.Vars.ClientSecret, Scope: s.Vars.Scope,
+			Audience: s.Vars.Audience, Username: s.Vars.Username, Password: s.Vars.Password,
+			RefreshToken: s.Vars.RefreshToken, AccessToken: s.Vars.AccessToken,
+		},
 	}
+	// Settings a method does not use are left out of the script.
+	if SignsAssertion(s.ClientAuth) {
+		w.AssertionAudience = s.AssertionAudience
+	}
+	if s.ClientAuth == ClientAuthPrivateKeyJWT {
+		w.AssertionAlg = s.AssertionAlg
+		w.Vars.ClientPrivateKey, w.Vars.ClientKeyID = s.Vars.ClientPrivateKey, s.Vars.ClientKeyID
+	}
+	if s.ClientAuth == ClientAuthAssertion {
+		w.Vars.ClientAssertion = s.Vars.ClientAssertion
+	}
+	return w
 }
 
 func (w wireToken) settings() Settings {
@@ -122,7 +148,30 @@ func (w wireToken) settings() Settings {
 		Skew:                time.Duration(w.SkewMS) * time.Millisecond,
 		DefaultLifetime:     time.Duration(w.DefaultLifetimeMS) * time.Millisecond,
 		PersistRefreshToken: w.PersistRefreshToken,
-		Vars:                VarNames(w.Vars),
+		AssertionAlg:        w.AssertionAlg,
+		AssertionAudience:   w.AssertionAudience,
+		Issuer:              w.Issuer,
+		Vars:                w.Vars.names(),
+	}
+}
+
+// names is v with the defaults for the variables a block leaves out.
+func (v wireVars) names() VarNames {
+	d := DefaultVarNames()
+	or := func(s, def string) string {
+		if s == "" {
+			return def
+		}
+		return s
+	}
+	return VarNames{
+		TokenURL: v.TokenURL, ClientID: v.ClientID, ClientSecret: v.ClientSecret, Scope: v.Scope,
+		Audience: v.Audience, Username: v.Username, Password: v.Password, RefreshToken: v.RefreshToken,
+		AccessToken:      v.AccessToken,
+		ClientPrivateKey: or(v.ClientPrivateKey, d.ClientPrivateKey),
+		ClientKeyID:      or(v.ClientKeyID, d.ClientKeyID),
+		ClientAssertion:  or(v.ClientAssertion, d.ClientAssertion),
+		Issuer:           d.Issuer,
 	}
 }
 

@@ -13,3 +13,10 @@ import "embed"
 //
 //go:embed prerequest.js.tmpl test.js.tmpl
 var FS embed.FS
+
+// JWTSign is jwtsign.js: pure-JavaScript JWT signing (HS256, RS256/384/512,
+// PS256, ES256) that the pre-request script carries only when a token signs
+// its client assertion.
+//
+//go:embed jwtsign.js
+var JWTSign string

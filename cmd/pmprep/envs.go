@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/pmprep/pmprep/clientkey"
 	"github.com/pmprep/pmprep/collection"
 	"github.com/pmprep/pmprep/config"
 	"github.com/pmprep/pmprep/script"
@@ -50,6 +51,10 @@ func envs(cfg *config.Config, dir string, fromEnv bool, lookup func(string) (str
 	}
 	// Every token's inputs, when the config has tokens:.
 	inputs := cfg.AllInputs(script.Defaults())
+	isKey := map[string]bool{}
+	for _, in := range inputs {
+		isKey[in.Name] = in.PrivateKey
+	}
 	seed := ""
 	if p := cfg.CollectionPath(); p != "" {
 		data, err := readInput(p, nil)
@@ -88,6 +93,13 @@ func envs(cfg *config.Config, dir string, fromEnv bool, lookup func(string) (str
 					if val == "" {
 						return &config.Error{File: cfg.File, Line: v.Line, Col: v.Col,
 							Msg: fmt.Sprintf("environments.%s.%s: OS variable %s is empty or not set (set it, or run without --secrets-from-env)", env.Name, v.Key, v.From)}
+					}
+					if isKey[v.Key] {
+						// Refused now rather than when the runner's script first signs.
+						if _, err := clientkey.Check(val); err != nil {
+							return &config.Error{File: cfg.File, Line: v.Line, Col: v.Col,
+								Msg: fmt.Sprintf("environments.%s.%s: the private key in OS variable %s cannot sign client assertions: %v", env.Name, v.Key, v.From, err)}
+						}
 					}
 					ev.Value = val
 					hasSecretValue = true

@@ -35,7 +35,10 @@ func injectCommand() *cli.Command {
 		Flags: []cli.Flag{
 			outputFlag, writeFlag, configFlag,
 			&cli.StringFlag{Name: "grant", Usage: "client_credentials, refresh_token or password", EnvVars: envVar("grant")},
-			&cli.StringFlag{Name: "client-auth", Usage: "basic (RFC 6749 §2.3.1 Basic header) or body", EnvVars: envVar("client-auth")},
+			&cli.StringFlag{Name: "client-auth", Usage: "basic (RFC 6749 §2.3.1 Basic header; also spelt header), body, client_secret_jwt, private_key_jwt, assertion, tls or none (see docs/client-auth.md)", EnvVars: envVar("client-auth")},
+			&cli.StringFlag{Name: "assertion-alg", Usage: "private_key_jwt signing algorithm: RS256, RS384, RS512, PS256 or ES256 (default: RS256 for an RSA key, ES256 for EC P-256)", EnvVars: envVar("assertion-alg")},
+			&cli.StringFlag{Name: "assertion-audience", Usage: "aud of a signed client assertion; may contain {{vars}} (default: the token endpoint URL)", EnvVars: envVar("assertion-audience")},
+			&cli.StringFlag{Name: "issuer", Usage: "discover the token endpoint from this issuer's metadata (OpenID Connect, RFC 8414); may contain {{vars}}", EnvVars: envVar("issuer")},
 			&cli.StringFlag{Name: "token-url", Usage: "token endpoint; may contain {{vars}} (default {{token_url}})", EnvVars: envVar("token-url")},
 			&cli.StringFlag{Name: "scope", Usage: "scope to request; sent only when it resolves non-empty (default {{scope}})", EnvVars: envVar("scope")},
 			&cli.StringFlag{Name: "audience", Usage: "audience form parameter; sent only when non-empty", EnvVars: envVar("audience")},
@@ -163,6 +166,7 @@ func injectOptions(c *cli.Context, cfg *config.Config) (injectpkg.Options, error
 	opts.Override = func(base script.Settings) script.Settings {
 		s := cfg.ScriptSettings(base)
 		applyInjectFlags(c, &s)
+		cfg.LeaveTokenURLToDiscovery(&s, c.IsSet("token-url"))
 		return s
 	}
 	if cfg != nil {
@@ -199,6 +203,7 @@ func injectOptions(c *cli.Context, cfg *config.Config) (injectpkg.Options, error
 			if err := applyInjectFlags(c, &opts.Tokens[i]); err != nil {
 				return opts, err
 			}
+			cfg.LeaveTokenURLToDiscovery(&opts.Tokens[i], c.IsSet("token-url"))
 		}
 	}
 	return opts, nil
@@ -219,6 +224,10 @@ func applyInjectFlags(c *cli.Context, s *script.Settings) error {
 	}
 	choice("grant", &s.Grant)
 	choice("client-auth", &s.ClientAuth)
+	s.ClientAuth = script.ClientAuthName(s.ClientAuth)
+	choice("assertion-alg", &s.AssertionAlg)
+	str("assertion-audience", &s.AssertionAudience)
+	str("issuer", &s.Issuer)
 	str("token-url", &s.TokenURL)
 	str("scope", &s.Scope)
 	str("audience", &s.Audience)

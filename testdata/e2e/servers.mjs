@@ -34,6 +34,11 @@ function usage(msg) {
   if (msg) process.stderr.write(`servers.mjs: ${msg}\n`);
   process.stderr.write(`usage: node servers.mjs [--lifetime SECONDS] [--refresh-lifetime SECONDS]
                          [--base-port N] [--max-runtime SECONDS] [--no-stdin-exit] [--log]
+                         [--clients FILE] [--tls FILE]
+  --clients FILE  a JSON array of extra oidc-provider clients (e.g. private_key_jwt ones with jwks)
+  --tls FILE      JSON {"cert", "key", "ca"} (PEM): adds an https front to oidc (ready-line key
+                  oidc_tls) that asks for client certificates signed by ca, and turns on
+                  tls_client_auth (features.mTLS)
   env: PMPREP_E2E_LIFETIME, PMPREP_E2E_REFRESH_LIFETIME, PMPREP_E2E_BASE_PORT, PMPREP_E2E_LOG=1,
        PMPREP_E2E_<CREDENTIAL KEY> (see credentials.json)
 `);
@@ -49,6 +54,8 @@ function parseArgs(argv) {
     maxRuntime: env.PMPREP_E2E_MAX_RUNTIME ?? '0',
     stdinExit: true,
     log: env.PMPREP_E2E_LOG === '1',
+    clients: '',
+    tls: '',
   };
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i];
@@ -63,6 +70,8 @@ function parseArgs(argv) {
       case '--max-runtime': opts.maxRuntime = next(); break;
       case '--no-stdin-exit': opts.stdinExit = false; break;
       case '--log': opts.log = true; break;
+      case '--clients': opts.clients = next(); break;
+      case '--tls': opts.tls = next(); break;
       case '-h': case '--help': usage(); break;
       default: usage(`unknown argument ${a}`);
     }
@@ -79,6 +88,8 @@ function parseArgs(argv) {
     maxRuntime: int('--max-runtime', opts.maxRuntime, 0),
     stdinExit: opts.stdinExit,
     log: opts.log,
+    clients: opts.clients ? JSON.parse(fs.readFileSync(opts.clients, 'utf8')) : [],
+    tls: opts.tls ? JSON.parse(fs.readFileSync(opts.tls, 'utf8')) : null,
   };
 }
 
@@ -115,6 +126,8 @@ function resetStats() {
     refresh_rotations: 0,
     refresh_reuse: 0,
     oidc_auth_method_rejected: 0,
+    discovery: {}, // path -> GETs of /.well-known/...
+    assertions: [], // the claims (never the signature) of every client assertion received
     revoked: 0,
     api: { requests: 0, ok: 0, unauthorized: 0, by_reason: {}, by_server: {}, by_client: {} },
     last: {},
@@ -133,7 +146,9 @@ function describeTokenRequest(req, form) {
   const hasBasic = /^basic\s/i.test(authz);
   const hasBodySecret = form.has('client_secret');
   let auth = 'none';
-  if (hasBasic && hasBodySecret) auth = 'both';
+  if (form.has('client_assertion')) auth = 'assertion';
+  else if (req.socket.encrypted && req.socket.getPeerCertificate && req.socket.getPeerCertificate()?.subject) auth = 'tls';
+  else if (hasBasic && hasBodySecret) auth = 'both';
   else if (hasBasic) auth = 'basic';
   else if (hasBodySecret) auth = 'body';
   else if (authz) auth = 'other';
@@ -163,6 +178,12 @@ function describeTokenRequest(req, form) {
 // client that has the response can never read stats that miss it).
 function trackTokenRequest(server, req, res, form) {
   const d = describeTokenRequest(req, form);
+  if (form.has('client_assertion')) {
+    // Header and claims only: a signature proves possession, it is no secret, but nothing needs it.
+    const [h, c] = String(form.get('client_assertion')).split('.');
+    const dec = (x) => { try { return JSON.parse(Buffer.from(x || '', 'base64url').toString('utf8')); } catch { return null; } };
+    stats.assertions.push({ server, type: form.get('client_assertion_type') || '', header: dec(h), claims: dec(c) });
+  }
   const record = (status) => {
     if (record.done) return;
     record.done = true;
@@ -239,6 +260,12 @@ const portFor = (offset) => (OPTS.basePort ? OPTS.basePort + offset : 0);
 
 const oidcHTTP = http.createServer();
 const OIDC = await listen(oidcHTTP, portFor(0));
+const TLS = OPTS.tls ? await (async () => {
+  // The https front of oidc, listening now so its URL is known; its handler is set below.
+  const https = await import('node:https');
+  const srv = https.createServer({ cert: OPTS.tls.cert, key: OPTS.tls.key, ca: OPTS.tls.ca, requestCert: true, rejectUnauthorized: false });
+  return { srv, url: (await listen(srv, portFor(7))).replace('http:', 'https:') };
+})() : null;
 const OIDC_AUTH_METHOD = new Map([
   [C.basic_client_id, 'basic'],
   [C.body_client_id, 'body'],
@@ -282,7 +309,11 @@ const provider = new Provider(OIDC, {
       token_endpoint_auth_method: 'client_secret_basic',
       scope: SCOPES.join(' '),
     },
+    ...OPTS.clients,
   ],
+  clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none',
+    ...(TLS ? ['tls_client_auth'] : [])],
+  enabledJWA: { clientAuthSigningAlgValues: ['HS256', 'RS256', 'RS384', 'RS512', 'PS256', 'ES256'] },
   scopes: ['openid', ...SCOPES],
   cookies: { keys: [randomToken()] },
   ttl: {
@@ -293,6 +324,19 @@ const provider = new Provider(OIDC, {
     devInteractions: { enabled: false },
     clientCredentials: { enabled: true },
     introspection: { enabled: true },
+    mTLS: {
+      enabled: !!TLS,
+      tlsClientAuth: !!TLS,
+      getCertificate(ctx) {
+        const c = ctx.socket?.getPeerCertificate?.(false);
+        return c && c.raw ? new crypto.X509Certificate(c.raw) : undefined;
+      },
+      certificateAuthorized: (ctx) => !!ctx.socket?.authorized,
+      certificateSubjectMatches(ctx, property, expected) {
+        const c = ctx.socket?.getPeerCertificate?.(false);
+        return property === 'tls_client_auth_subject_dn' && !!c?.subject && c.subject.CN !== undefined && `CN=${c.subject.CN}` === expected;
+      },
+    },
     revocation: { enabled: true },
     resourceIndicators: {
       enabled: true,
@@ -316,7 +360,8 @@ provider.on('client_credentials.saved', (token) => { oidcIssued.add(token.jti); 
 provider.on('server_error', (ctx, err) => { process.stderr.write(`oidc-provider server_error: ${err?.stack || err}\n`); });
 
 const oidcCallback = provider.callback();
-oidcHTTP.on('request', async (req, res) => {
+const oidcHandler = async (req, res) => {
+  if (req.method === 'GET' && req.url.startsWith('/.well-known/')) inc(stats.discovery, req.url.split('?')[0]);
   if (req.method === 'POST' && req.url.split('?')[0] === '/token') {
     let body;
     try { body = await readBody(req); } catch { res.destroy(); return; }
@@ -339,7 +384,9 @@ oidcHTTP.on('request', async (req, res) => {
     req.body = body; // oidc-provider reads an already-read body from req.body
   }
   oidcCallback(req, res);
-});
+};
+oidcHTTP.on('request', oidcHandler);
+if (TLS) TLS.srv.on('request', oidcHandler);
 
 // ---------------------------------------------------------------------------------------------
 // oauth2 — @node-oauth/oauth2-server with an in-memory model.
@@ -801,6 +848,7 @@ const ready = {
   stats: `${ADMIN}/stats`,
   record: RECORD,
   record_tls: RECORD_TLS,
+  ...(TLS ? { oidc_tls: TLS.url, oidc_tls_token: `${TLS.url}/token` } : {}),
   records: `${ADMIN}/records`,
   audience: C.audience,
   lifetime: LIFETIME,
@@ -813,7 +861,7 @@ function shutdown(code, why) {
   if (stopping) return;
   stopping = true;
   log(`stopping: ${why}`);
-  for (const s of [oidcHTTP, oauth2HTTP, faultHTTP, apiHTTP, recordHTTP, recordTLSHTTP, adminHTTP]) {
+  for (const s of [oidcHTTP, oauth2HTTP, faultHTTP, apiHTTP, recordHTTP, recordTLSHTTP, adminHTTP, ...(TLS ? [TLS.srv] : [])]) {
     s.close();
     s.closeAllConnections?.();
   }

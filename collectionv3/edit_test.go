@@ -11,7 +11,7 @@ import (
 func TestEditScalars(t *testing.T) {
 	cases := []struct {
 		name, in, key, want string
-		cut             [][2]int
+		cut                 [][2]int
 	}{
 		{"plain", "a: 1\ns: secret # keep me\nb: 2\n", "s", "a: 1\ns: \"\" # keep me\nb: 2\n", nil},
 		{"double", "s: \"se\\\"cret\"\nb: x\n", "s", "s: \"\"\nb: x\n", nil},
@@ -69,4 +69,3 @@ func find(n *yaml.Node, key string) *yaml.Node {
 	}
 	return nil
 }
-

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/pmprep/pmprep/collection"
 	"github.com/pmprep/pmprep/collectionv3"
@@ -185,7 +186,7 @@ func (s *v3scanner) url(u *yaml.Node) {
 				if s.allowed("url", name, false) {
 					s.silenced++
 				} else {
-					s.found = append(s.found, V3Finding{Path: "url", Kind: "query parameter " + kindName(name) + why, Key: name, Pos: collectionv3.Pos(u)})
+					s.found = append(s.found, V3Finding{Path: "url", Kind: "query parameter " + kindName(name) + why, Key: name, Pos: inString(u, at+len(k)+1)})
 					cuts = append(cuts, [2]int{at + len(k) + 1, stop})
 				}
 			}
@@ -247,4 +248,19 @@ func (s *v3scanner) variables(list *yaml.Node, base string) {
 		}
 		s.blank(e.Value, v3EntryPath(base, i, e), e.Key, kind, false)
 	}
+}
+
+// inString is the position of byte i of a one-line scalar's value, as
+// v2.1 reports a URL's query value: inside the string. (A quoted scalar
+// with escapes before i is off by the escapes' extra characters.)
+func inString(n *yaml.Node, i int) collection.Position {
+	p := collectionv3.Pos(n)
+	switch {
+	case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0, strings.Contains(n.Value[:i], "\n"):
+		return p
+	case n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0:
+		p.Col++
+	}
+	p.Col += utf8.RuneCountInString(n.Value[:i])
+	return p
 }

@@ -1,7 +1,6 @@
 package collectionv3
 
 import (
-	"crypto/sha1"
 	"fmt"
 	"strings"
 
@@ -12,20 +11,10 @@ import (
 // SchemaV21 is the schema URL a converted collection declares.
 const SchemaV21 = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 
-// idNamespace is pmprep's fixed UUID v5 namespace for converted ids, so the
-// same directory always converts to the same bytes (no id churn in git).
-var idNamespace = [16]byte{0x3c, 0x91, 0x0d, 0x5e, 0x27, 0xa4, 0x4b, 0x8f, 0x9e, 0x61, 0x08, 0xd3, 0x5a, 0x72, 0xc4, 0x19}
-
-// ID is the UUID v5 (RFC 9562) of name in pmprep's converter namespace.
-func ID(name string) string {
-	h := sha1.New()
-	h.Write(idNamespace[:])
-	h.Write([]byte(name))
-	u := h.Sum(nil)[:16]
-	u[6] = u[6]&0x0f | 0x50
-	u[8] = u[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
-}
+// ID is a UUID v5 (RFC 9562) of name: pmprep's environment-id hash over a
+// prefix of its own, so the same directory always converts to the same
+// bytes (no id churn in git) and no converted id equals an environment's.
+func ID(name string) string { return collection.EnvironmentID("collectionv3\x00" + name) }
 
 // Convert renders c as a v2.1 collection, tab-indented like Postman's
 // exports, ending in a newline. Ids are the files' own where they have one,

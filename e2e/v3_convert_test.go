@@ -205,3 +205,66 @@ func TestV3ConvertRunsLikeTheV3Directory(t *testing.T) {
 	}
 	t.Logf("%d requests, the same from both runners; Postman CLI %v, newman %v", len(got), cliRun.Duration.Round(1e6), nm.Duration.Round(1e6))
 }
+
+// TestEnvsV3Lints: pmprep envs --format v3 writes an environment that
+// postman environment lint passes and that postman collection run DIR -e
+// FILE reads: the v3 fixture sends the environment's credentials.
+func TestEnvsV3Lints(t *testing.T) {
+	bin := requirePostmanCLI(t)
+	rs := startRecorder(t)
+	work := t.TempDir()
+	dir := filepath.Join(work, "coll")
+	for p, body := range v3Fixture {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := "environments:\n  judge:\n    base: http://v3.example.test\n    tok: v3-judge-token\n    user: v3-user\n" +
+		"    pass: {secret: true, from: V3_PASS}\n    api_key: {secret: true, from: V3_API_KEY}\n"
+	if err := os.WriteFile(filepath.Join(work, "pmprep.yaml"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("V3_PASS", "v3-pass")
+	t.Setenv("V3_API_KEY", "v3-api-key")
+	if _, stderr, code := pmprep(t, work, "envs", "--format", "v3", "-d", "envs", "--secrets-from-env"); code != 0 {
+		t.Fatalf("pmprep envs --format v3 exited %d: %s", code, redact(stderr))
+	}
+	env := filepath.Join(work, "envs", "judge.environment.yaml")
+	home := t.TempDir()
+	lint := runnerProcess(t, runnerCommand{What: "postman environment lint", Bin: bin, Args: []string{"environment", "lint", env}, Dir: home, Env: postmanCLIEnv(home)}, baNewmanTimeout)
+	if lint.ExitCode != 0 || !strings.Contains(lint.Output, "No issues found") {
+		lint.Log(t)
+		t.Fatalf("postman environment lint on pmprep's v3 environment: exit %d", lint.ExitCode)
+	}
+	proxy := []string{"HTTP_PROXY=" + rs.Proxy.URL, "HTTPS_PROXY=" + rs.Proxy.URL, "NO_PROXY=127.0.0.1", "ALL_PROXY="}
+	rs.ResetRecords(t)
+	run := runnerProcess(t, runnerCommand{
+		What: "the Postman CLI", Bin: bin,
+		Args: []string{"collection", "run", dir, "-e", env, "-r", "cli", "--disable-unicode", "--no-report-events"},
+		Dir:  home, Env: mergeEnv(postmanCLIEnv(home), proxy),
+	}, baNewmanTimeout)
+	if run.ExitCode != 0 {
+		run.Log(t)
+		t.Fatalf("postman collection run DIR -e ENV exited %d", run.ExitCode)
+	}
+	var basic, apiKey int
+	for _, r := range rs.Records(t) {
+		for _, a := range r.Header("Authorization") {
+			if a == basicAuth("v3-user", "v3-pass") {
+				basic++
+			}
+		}
+		for _, k := range r.Header("X-API-Key") {
+			if k == "v3-api-key" {
+				apiKey++
+			}
+		}
+	}
+	if basic != 2 || apiKey != 1 {
+		t.Errorf("from the v3 environment: %d requests with the folder's Basic credentials (want 2), %d with the API key (want 1)", basic, apiKey)
+	}
+}

@@ -33,10 +33,10 @@ type V3Result struct {
 }
 
 // IsV3File reports whether name is a v3 YAML file strip reads: a request,
-// a collection or folder definition, or an environment.
+// a saved example, a collection or folder definition, or an environment.
 func IsV3File(name string) bool {
 	base := filepath.Base(name)
-	for _, suffix := range []string{".request.yaml", ".request.yml", ".environment.yaml", ".environment.yml"} {
+	for _, suffix := range []string{".request.yaml", ".request.yml", ".environment.yaml", ".environment.yml", ".example.yaml", ".example.yml"} {
 		if strings.HasSuffix(base, suffix) {
 			return true
 		}
@@ -59,8 +59,11 @@ func ScanV3(name string, data []byte, opts Options) (V3Result, error) {
 	case strings.HasPrefix(base, "definition."):
 		s.auth(collectionv3.Get(top, "auth"), "auth")
 		s.variables(collectionv3.Get(top, "variables"), "variables")
+	case strings.Contains(base, ".example."):
+		s.request(collectionv3.Get(top, "request"), "request.")
+		s.responseHeaders(collectionv3.Get(collectionv3.Get(top, "response"), "headers"), "response.headers")
 	default:
-		s.request(top)
+		s.request(top, "")
 	}
 	sort.SliceStable(s.found, func(i, j int) bool {
 		a, b := s.found[i].Pos, s.found[j].Pos
@@ -111,12 +114,17 @@ func v3EntryPath(base string, i int, e collectionv3.Entry) string {
 	return base + "[" + strconv.Itoa(i) + "].value"
 }
 
-func (s *v3scanner) request(top *yaml.Node) {
-	s.auth(collectionv3.Get(top, "auth"), "auth")
+// request scans a request (a request file, or an example's request:
+// prefix "request.").
+func (s *v3scanner) request(top *yaml.Node, prefix string) {
+	if top == nil {
+		return
+	}
+	s.auth(collectionv3.Get(top, "auth"), prefix+"auth")
 	for i, e := range collectionv3.Entries(collectionv3.Get(top, "headers")) {
 		if t, ok := v3Scalar(e.Value); ok {
 			if why, secret := s.classify(e.Key, t, ruleHeader); secret {
-				s.blank(e.Value, v3EntryPath("headers", i, e), e.Key, kindName(strings.TrimSpace(e.Key))+" header"+why, true)
+				s.blank(e.Value, v3EntryPath(prefix+"headers", i, e), e.Key, kindName(strings.TrimSpace(e.Key))+" header"+why, true)
 			}
 		}
 	}
@@ -124,18 +132,18 @@ func (s *v3scanner) request(top *yaml.Node) {
 	for i, e := range collectionv3.Entries(query) {
 		if t, ok := v3Scalar(e.Value); ok {
 			if why, secret := s.classify(e.Key, t, ruleQuery); secret {
-				s.blank(e.Value, v3EntryPath("queryParams", i, e), e.Key, "query parameter "+kindName(e.Key)+why, false)
+				s.blank(e.Value, v3EntryPath(prefix+"queryParams", i, e), e.Key, "query parameter "+kindName(e.Key)+why, false)
 			}
 		}
 	}
 	for i, e := range collectionv3.Entries(collectionv3.Get(top, "pathVariables")) {
 		if t, ok := v3Scalar(e.Value); ok {
 			if why, secret := s.classify(e.Key, t, ruleName); secret {
-				s.blank(e.Value, v3EntryPath("pathVariables", i, e), e.Key, "path variable "+kindName(e.Key)+why, false)
+				s.blank(e.Value, v3EntryPath(prefix+"pathVariables", i, e), e.Key, "path variable "+kindName(e.Key)+why, false)
 			}
 		}
 	}
-	s.url(collectionv3.Get(top, "url"))
+	s.url(collectionv3.Get(top, "url"), prefix+"url")
 	if b := collectionv3.Get(top, "body"); b != nil {
 		switch t := collectionv3.Str(b, "type"); t {
 		case "urlencoded", "formdata":
@@ -149,7 +157,7 @@ func (s *v3scanner) request(top *yaml.Node) {
 				}
 				if v, ok := v3Scalar(e.Value); ok {
 					if why, secret := s.classify(e.Key, v, ruleName); secret {
-						s.blank(e.Value, v3EntryPath("body.content", i, e), e.Key, label+kindName(e.Key)+why, false)
+						s.blank(e.Value, v3EntryPath(prefix+"body.content", i, e), e.Key, label+kindName(e.Key)+why, false)
 					}
 				}
 			}
@@ -159,7 +167,7 @@ func (s *v3scanner) request(top *yaml.Node) {
 
 // url cuts secret query values out of the URL string: the v3 URL repeats
 // the query parameters the queryParams list describes.
-func (s *v3scanner) url(u *yaml.Node) {
+func (s *v3scanner) url(u *yaml.Node, path string) {
 	raw, ok := v3Scalar(u)
 	if !ok {
 		return
@@ -183,10 +191,10 @@ func (s *v3scanner) url(u *yaml.Node) {
 		if k, v, found := strings.Cut(raw[at:stop], "="); found {
 			name := unescapeQuery(k)
 			if why, secret := s.classify(name, unescapeQuery(v), ruleQuery); secret {
-				if s.allowed("url", name, false) {
+				if s.allowed(path, name, false) {
 					s.silenced++
 				} else {
-					s.found = append(s.found, V3Finding{Path: "url", Kind: "query parameter " + kindName(name) + why, Key: name, Pos: inString(u, at+len(k)+1)})
+					s.found = append(s.found, V3Finding{Path: path, Kind: "query parameter " + kindName(name) + why, Key: name, Pos: inString(u, at+len(k)+1)})
 					cuts = append(cuts, [2]int{at + len(k) + 1, stop})
 				}
 			}
@@ -198,6 +206,21 @@ func (s *v3scanner) url(u *yaml.Node) {
 	}
 	if len(cuts) > 0 {
 		s.edits = append(s.edits, collectionv3.ScalarEdit{Node: u, Cut: cuts})
+	}
+}
+
+// responseHeaders scans a saved response's headers (Set-Cookie and the
+// like; not WWW-Authenticate, a challenge).
+func (s *v3scanner) responseHeaders(h *yaml.Node, path string) {
+	for i, e := range collectionv3.Entries(h) {
+		if challengeHeaders[strings.ToLower(strings.TrimSpace(e.Key))] {
+			continue
+		}
+		if t, ok := v3Scalar(e.Value); ok {
+			if why, secret := s.classify(e.Key, t, ruleHeader); secret {
+				s.blank(e.Value, v3EntryPath(path, i, e), e.Key, kindName(strings.TrimSpace(e.Key))+" response header"+why, true)
+			}
+		}
 	}
 }
 

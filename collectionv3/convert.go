@@ -211,6 +211,13 @@ func scalarText(n *yaml.Node) string {
 
 // value converts any YAML node to JSON: scalars by their resolved tag.
 func value(n *yaml.Node) collection.Fragment {
+	if n != nil && n.Kind == yaml.AliasNode {
+		if t := resolve(n); t != nil && t.Kind != yaml.ScalarNode {
+			// An alias to a list or map stays YAML text: expanding nested
+			// aliases could grow without bound ("billion laughs").
+			return collection.String(scalarText(t))
+		}
+	}
 	n = resolve(n)
 	if n == nil {
 		return collection.Raw("null")

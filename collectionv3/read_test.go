@@ -149,3 +149,21 @@ func TestReadLinkInside(t *testing.T) {
 		t.Errorf("%d files read, want 3 (definition, real/a, b)", n)
 	}
 }
+
+// Nested aliases ("billion laughs") convert in bounded time and size.
+func TestConvertAliasBomb(t *testing.T) {
+	def := okDef + "variables:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n" +
+		"  d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n  e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n  f: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+	dir := writeTree(t, map[string]string{".resources/definition.yaml": def})
+	c, err := Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Convert(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) > 64<<10 {
+		t.Errorf("converted to %d bytes: aliases were expanded", len(out))
+	}
+}

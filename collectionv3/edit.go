@@ -156,8 +156,8 @@ func skipProperties(data []byte, i int) int {
 		for i < len(data) && data[i] != ' ' && data[i] != '\t' && data[i] != '\n' && data[i] != '\r' {
 			i++
 		}
-		for i < len(data) && (data[i] == ' ' || data[i] == '\t') {
-			i++
+		for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n') {
+			i++ // the scalar may start on the next line
 		}
 	}
 	return i

@@ -51,7 +51,7 @@ func ScanV3(name string, data []byte, opts Options) (V3Result, error) {
 	if err != nil {
 		return V3Result{}, err
 	}
-	s := &v3scanner{scanner: scanner{opts: opts, names: map[nameRule]bool{}}}
+	s := &v3scanner{scanner: scanner{opts: opts, names: map[nameRule]bool{}}, edited: map[*yaml.Node]bool{}}
 	base := filepath.Base(name)
 	switch {
 	case strings.Contains(base, ".environment."):
@@ -82,8 +82,9 @@ func ScanV3(name string, data []byte, opts Options) (V3Result, error) {
 
 type v3scanner struct {
 	scanner
-	found []V3Finding
-	edits []collectionv3.ScalarEdit
+	found  []V3Finding
+	edits  []collectionv3.ScalarEdit
+	edited map[*yaml.Node]bool
 }
 
 // blank records the scalar v as a secret and blanks it.
@@ -93,7 +94,10 @@ func (s *v3scanner) blank(v *yaml.Node, path, key, kind string, header bool) {
 		return
 	}
 	s.found = append(s.found, V3Finding{Path: path, Kind: kind, Key: key, Pos: collectionv3.Pos(v)})
-	s.edits = append(s.edits, collectionv3.ScalarEdit{Node: v})
+	if !s.edited[v] { // two aliases of one anchored scalar: one edit
+		s.edited[v] = true
+		s.edits = append(s.edits, collectionv3.ScalarEdit{Node: v})
+	}
 }
 
 // v3Scalar is a node's text when a secret can be blanked from it: a string

@@ -3,6 +3,7 @@ package strip
 import (
 	"testing"
 
+	"github.com/pmprep/pmprep/collectionv3"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -27,7 +28,13 @@ func FuzzScanV3(f *testing.F) {
 		}
 		name := names[(kind%3+3)%3]
 		res, err := ScanV3(name, []byte(in), Options{})
-		if err != nil || !res.Changed {
+		if err != nil {
+			if _, perr := collectionv3.ParseYAML(name, []byte(in)); perr == nil {
+				t.Fatalf("the file parses, but strip fails: %v\n%q", err, in)
+			}
+			return
+		}
+		if !res.Changed {
 			return
 		}
 		var n yaml.Node
@@ -42,4 +49,17 @@ func FuzzScanV3(f *testing.F) {
 			t.Fatalf("second run finds %d, changes %v:\n%q", len(again.Findings), again.Changed, res.Out)
 		}
 	})
+}
+
+// Two secrets that are aliases of one anchored scalar blank it once.
+func TestScanV3SharedAnchor(t *testing.T) {
+	in := "name: dev\nvalues:\n  - key: client_secret\n    value: &s planted-secret\n  - key: api_token\n    value: *s\n"
+	res, err := ScanV3("dev.environment.yaml", []byte(in), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "name: dev\nvalues:\n  - key: client_secret\n    value: &s \"\"\n  - key: api_token\n    value: *s\n"
+	if string(res.Out) != want || len(res.Findings) != 2 {
+		t.Errorf("%d findings, got\n%s", len(res.Findings), res.Out)
+	}
 }

@@ -109,6 +109,21 @@ order: 3000
 `,
 }
 
+// writeV3Fixture writes v3Fixture into dir and returns dir.
+func writeV3Fixture(t *testing.T, dir string) string {
+	t.Helper()
+	for p, body := range v3Fixture {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
 // v3Request is what the judge compares of one recorded request: what the
 // user's collection decides, not what differs by runner (User-Agent,
 // Postman-Token, multipart boundaries).
@@ -148,16 +163,7 @@ func v3Request(r Record) string {
 func TestV3ConvertRunsLikeTheV3Directory(t *testing.T) {
 	bin := requirePostmanCLI(t)
 	rs := startRecorder(t)
-	dir := filepath.Join(t.TempDir(), "v3 judge")
-	for p, body := range v3Fixture {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := writeV3Fixture(t, filepath.Join(t.TempDir(), "v3 judge"))
 	vars := []string{"--env-var", "tok=v3-judge-token", "--env-var", "user=v3-user", "--env-var", "pass=v3-pass", "--env-var", "api_key=v3-api-key"}
 	proxy := []string{"HTTP_PROXY=" + rs.Proxy.URL, "HTTPS_PROXY=" + rs.Proxy.URL, "NO_PROXY=127.0.0.1", "ALL_PROXY="}
 
@@ -213,16 +219,7 @@ func TestEnvsV3Lints(t *testing.T) {
 	bin := requirePostmanCLI(t)
 	rs := startRecorder(t)
 	work := t.TempDir()
-	dir := filepath.Join(work, "coll")
-	for p, body := range v3Fixture {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := writeV3Fixture(t, filepath.Join(work, "coll"))
 	cfg := "environments:\n  judge:\n    base: http://v3.example.test\n    tok: v3-judge-token\n    user: v3-user\n" +
 		"    pass: {secret: true, from: V3_PASS}\n    api_key: {secret: true, from: V3_API_KEY}\n"
 	if err := os.WriteFile(filepath.Join(work, "pmprep.yaml"), []byte(cfg), 0o644); err != nil {

@@ -305,6 +305,9 @@ func ParseYAML(name string, data []byte) (*yaml.Node, error) {
 			pos.Line, _ = strconv.Atoi(m[1])
 			pos.Col = 1 // yaml.v3 reports lines only
 			msg = msg[len(m[0]):]
+			if parserError(msg) {
+				pos.Line++ // yaml.v3 prints a parser error's 0-based line
+			}
 		} else {
 			msg = strings.TrimPrefix(msg, "yaml: ")
 		}
@@ -318,6 +321,19 @@ func ParseYAML(name string, data []byte) (*yaml.Node, error) {
 		return nil, &collection.InputError{File: name, Pos: Pos(top), Msg: "expected a mapping (key: value lines) at the top level", Hint: "a v3 file starts with $kind"}
 	}
 	return top, nil
+}
+
+// parserError reports whether a yaml.v3 message is one of libyaml's parser
+// errors (not a scanner error): yaml.v3 3.0 adds 1 to a scanner error's
+// line but not to a parser error's, so those print the line before.
+func parserError(msg string) bool {
+	for _, p := range []string{"did not find expected key", "did not find expected node content", "did not find expected '-' indicator",
+		"did not find expected ',' or ']'", "did not find expected ',' or '}'", "did not find expected <document start>"} {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func utf8Valid(b []byte) bool {

@@ -32,7 +32,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		if cmd := app.Command(args[2]); cmd != nil {
 			args = []string{args[0], cmd.Name, "--help"}
 		} else {
-			return exitCode(usagef("unknown command %q (commands: inject, envs, strip, convert)", args[2]), stderr, "")
+			return exitCode(usagef("unknown command %q (commands: inject, envs, strip)", args[2]), stderr, "")
 		}
 		command = args[1]
 	}
@@ -47,7 +47,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		args = []string{args[0], "--help"}
 		command = ""
 	case !strings.HasPrefix(command, "-"):
-		return exitCode(usagef("unknown command %q (commands: inject, envs, strip, convert)", command), stderr, "")
+		return exitCode(usagef("unknown command %q (commands: inject, envs, strip)", command), stderr, "")
 	default:
 		command = ""
 	}

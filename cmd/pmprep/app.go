@@ -80,7 +80,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usagef("%v", err)
 		},
-		Commands: []*cli.Command{injectCommand(), envsCommand(), stripCommand(), completionCommand()},
+		Commands: []*cli.Command{injectCommand(), envsCommand(), stripCommand(), convertCommand(), completionCommand()},
 	}
 	for _, c := range app.Commands {
 		c.OnUsageError = app.OnUsageError

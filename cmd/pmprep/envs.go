@@ -28,6 +28,7 @@ func envsCommand() *cli.Command {
 			configFlag,
 			&cli.StringFlag{Name: "dir", Aliases: []string{"d"}, Value: ".", Usage: "write the files into `DIR` (created if missing)", EnvVars: envVar("dir")},
 			&cli.BoolFlag{Name: "secrets-from-env", Usage: "fill secret values from the OS variables named by `from:` (CI only)", EnvVars: envVar("secrets-from-env")},
+			&cli.StringFlag{Name: "format", Value: "json", Usage: "`json` (NAME.postman_environment.json) or v3 (NAME.environment.yaml, collection format v3)", EnvVars: envVar("format")},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
@@ -40,12 +41,15 @@ func envsCommand() *cli.Command {
 			if cfg == nil {
 				return usagef("envs needs a config: give --config FILE or put pmprep.yaml in the working directory")
 			}
-			return envs(cfg, c.String("dir"), c.Bool("secrets-from-env"), os.LookupEnv, c.App.ErrWriter)
+			if f := c.String("format"); f != "json" && f != "v3" {
+				return usagef("--format is json or v3, not %q", f)
+			}
+			return envs(cfg, c.String("dir"), c.Bool("secrets-from-env"), os.LookupEnv, c.App.ErrWriter, c.String("format"))
 		},
 	}
 }
 
-func envs(cfg *config.Config, dir string, fromEnv bool, lookup func(string) (string, bool), stderr io.Writer) error {
+func envs(cfg *config.Config, dir string, fromEnv bool, lookup func(string) (string, bool), stderr io.Writer, format string) error {
 	if len(cfg.Environments) == 0 {
 		return &config.Error{File: cfg.File, Msg: "no environments: add an environments: section (see docs/config.md)"}
 	}
@@ -114,7 +118,11 @@ func envs(cfg *config.Config, dir string, fromEnv bool, lookup func(string) (str
 			names = append(names, in.Name+" (empty)")
 		}
 		path := filepath.Join(dir, env.Name+".postman_environment.json")
-		data, err := renderEnvironment(path, collection.EnvironmentID(seed+env.Name), env.Name, vars)
+		render := renderEnvironment
+		if format == "v3" {
+			path, render = filepath.Join(dir, env.Name+".environment.yaml"), renderEnvironmentV3
+		}
+		data, err := render(path, collection.EnvironmentID(seed+env.Name), env.Name, vars)
 		if err != nil {
 			return err
 		}

@@ -41,7 +41,7 @@ environments:
 	}
 	dir := t.TempDir()
 	var stderr bytes.Buffer
-	if err := envs(cfg, dir, false, func(string) (string, bool) { return "", false }, &stderr); err != nil {
+	if err := envs(cfg, dir, false, func(string) (string, bool) { return "", false }, &stderr, "json"); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(filepath.Join(dir, "staging.postman_environment.json"))

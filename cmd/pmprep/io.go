@@ -123,7 +123,7 @@ func readInputAs(name string, stdin io.Reader, mapLarge bool) (data []byte, mapp
 	case err != nil:
 		return nil, false, fmt.Errorf("%s: %v", name, unwrapPath(err))
 	case fi.IsDir():
-		return nil, false, fmt.Errorf("%s: is a directory (give the collection's .json file)", name)
+		return nil, false, fmt.Errorf("%s: is a directory (%s)", name, directoryHint(name))
 	}
 	if err := checkSize(name, fi.Size()); err != nil {
 		return nil, false, err // refused before reading a byte

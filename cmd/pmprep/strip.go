@@ -72,7 +72,7 @@ type stripped struct {
 // stripFiles strips each file on a pool of one worker per core, then
 // reports in the order the files were given.
 func stripFiles(a stripArgs, stdin io.Reader, stdout, stderr io.Writer) error {
-	files := unique(a.files)
+	files := unique(expandV3Dirs(a.files))
 	stdins := 0
 	for _, f := range files {
 		if f == "-" {
@@ -114,6 +114,9 @@ func unique(files []string) []string {
 }
 
 func stripFile(name string, a stripArgs, stdin io.Reader) (r stripped) {
+	if strip.IsV3File(name) {
+		return stripV3File(name, a)
+	}
 	var err error
 	release := func() {}
 	defer func() {

@@ -1,0 +1,414 @@
+package collectionv3
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/pmprep/pmprep/collection"
+	"go.yaml.in/yaml/v3"
+)
+
+// File is one YAML file of a collection, parsed once.
+type File struct {
+	Path string     // the path errors and reports print: the directory given joined with Rel
+	Rel  string     // slash-separated path relative to the collection directory
+	Data []byte     // the file's bytes, as read
+	Doc  *yaml.Node // the document's top-level mapping
+}
+
+// Request is one *.request.yaml file.
+type Request struct {
+	Name  string // the file's name: member, else the file name without .request.yaml
+	File  *File
+	order sortKey
+}
+
+// Folder is the collection directory or one of its folders.
+type Folder struct {
+	Name  string // the definition's name, else the directory's name
+	Rel   string // slash path of the directory relative to the collection ("" for the collection)
+	Def   *File  // .resources/definition.yaml; nil when there is none
+	Items []Item // folders and requests in run order
+	order sortKey
+}
+
+// Item is a folder or a request: exactly one is set.
+type Item struct {
+	Folder  *Folder
+	Request *Request
+}
+
+// Collection is a v3 collection directory.
+type Collection struct {
+	Dir  string  // the directory as given
+	Root *Folder // the collection itself
+}
+
+// Files lists every file Read parsed (definitions and requests), in run order.
+func (c *Collection) Files() []*File {
+	var out []*File
+	var walk func(f *Folder)
+	walk = func(f *Folder) {
+		if f.Def != nil {
+			out = append(out, f.Def)
+		}
+		for _, it := range f.Items {
+			if it.Folder != nil {
+				walk(it.Folder)
+			} else {
+				out = append(out, it.Request.File)
+			}
+		}
+	}
+	walk(c.Root)
+	return out
+}
+
+// sortKey orders items as the Postman CLI 1.62.0 runs them (measured):
+// items without an order first, then by order; ties, which the CLI runs in
+// no stable order, by name.
+type sortKey struct {
+	has   bool
+	order float64
+	name  string
+}
+
+func (a sortKey) less(b sortKey) bool {
+	if a.has != b.has {
+		return !a.has
+	}
+	if a.order != b.order {
+		return a.order < b.order
+	}
+	return a.name < b.name
+}
+
+const (
+	definitionFile = "definition.yaml"
+	resourcesDir   = ".resources"
+	// maxFile bounds one YAML file: far above a real request, low enough
+	// that a wrong file cannot exhaust memory.
+	maxFile = 256 << 20
+)
+
+// notV3Hint is what to do when a directory is not a v3 collection.
+const notV3Hint = "give the directory that holds the collection's .resources/definition.yaml; a v2.1 export migrates with `postman collection migrate FILE`"
+
+// Read reads the v3 collection in dir. Every file is parsed and checked
+// before anything is returned, so a caller that writes only after Read
+// never half-changes a broken directory.
+func Read(dir string) (*Collection, error) {
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, &collection.InputError{File: dir, Msg: "no such directory", Hint: "check the path"}
+	case err != nil:
+		return nil, &collection.InputError{File: dir, Msg: err.Error()}
+	case !fi.IsDir():
+		return nil, &collection.InputError{File: dir, Msg: "not a directory", Hint: notV3Hint}
+	}
+	real, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return nil, &collection.InputError{File: dir, Msg: err.Error()}
+	}
+	r := &reader{dir: dir, real: real}
+	// The collection's own definition marks its root (postman collection
+	// migrate and new always write one); without it a parent directory of
+	// several collections would read as one collection of folders.
+	if _, err := os.Stat(filepath.Join(dir, resourcesDir, definitionFile)); err != nil {
+		return nil, &collection.InputError{File: dir, Msg: "not a v3 collection directory: no .resources/definition.yaml", Hint: notV3Hint}
+	}
+	root, _, err := r.folder("", "")
+	if err != nil {
+		return nil, err
+	}
+	if root.Name == "" {
+		root.Name = filepath.Base(real)
+	}
+	return &Collection{Dir: dir, Root: root}, nil
+}
+
+type reader struct {
+	dir, real string
+}
+
+// folder reads the directory rel (slash path, "" for the root) and returns
+// it with the number of request files under it.
+func (r *reader) folder(rel, name string) (*Folder, int, error) {
+	f := &Folder{Name: name, Rel: rel}
+	abs := filepath.Join(r.dir, filepath.FromSlash(rel))
+	defRel := path.Join(rel, resourcesDir, definitionFile)
+	if _, err := os.Lstat(filepath.Join(r.dir, filepath.FromSlash(defRel))); err == nil {
+		def, err := r.parse(defRel)
+		if err != nil {
+			return nil, 0, err
+		}
+		if err := checkKind(def, "collection"); err != nil {
+			return nil, 0, err
+		}
+		if err := checkScripts(def, false); err != nil {
+			return nil, 0, err
+		}
+		f.Def = def
+		if n := Get(def.Doc, "name"); n != nil && n.Kind == yaml.ScalarNode && n.Value != "" {
+			f.Name = n.Value
+		}
+		f.order = orderOf(def.Doc)
+	}
+	f.order.name = f.Name
+	entries, err := os.ReadDir(abs)
+	if err != nil {
+		return nil, 0, &collection.InputError{File: abs, Msg: "cannot read the directory: " + unwrap(err).Error()}
+	}
+	total := 0
+	seen := map[string]string{} // request name -> file, to refuse x.request.yaml beside x.request.yml
+	for _, e := range entries {
+		name := e.Name()
+		childRel := path.Join(rel, name)
+		if strings.HasPrefix(name, ".") {
+			continue // .resources (read above), .git, editor files
+		}
+		kind := e.Type()
+		if kind&fs.ModeSymlink != 0 {
+			target, err := r.inside(childRel)
+			if err != nil {
+				return nil, 0, err
+			}
+			if kind, err = typeOf(target); err != nil {
+				return nil, 0, &collection.InputError{File: r.show(childRel), Msg: "cannot read: " + unwrap(err).Error()}
+			}
+		}
+		switch {
+		case kind.IsDir():
+			sub, n, err := r.folder(childRel, name)
+			if err != nil {
+				return nil, 0, err
+			}
+			if sub.Def == nil && n == 0 {
+				continue // not part of the collection (no definition, no requests)
+			}
+			f.Items = append(f.Items, Item{Folder: sub})
+			total += n
+		case kind.IsRegular() && (strings.HasSuffix(name, ".request.yaml") || strings.HasSuffix(name, ".request.yml")):
+			base := strings.TrimSuffix(strings.TrimSuffix(name, ".yaml"), ".yml")
+			base = strings.TrimSuffix(base, ".request")
+			if other, dup := seen[base]; dup {
+				return nil, 0, &collection.InputError{File: r.show(childRel), Msg: "both " + other + " and " + name + " exist; only one is allowed", Hint: "remove one of them"}
+			}
+			seen[base] = name
+			req, err := r.request(childRel, base)
+			if err != nil {
+				return nil, 0, err
+			}
+			f.Items = append(f.Items, Item{Request: req})
+			total++
+		}
+	}
+	sort.SliceStable(f.Items, func(i, j int) bool { return f.Items[i].key().less(f.Items[j].key()) })
+	return f, total, nil
+}
+
+func (it Item) key() sortKey {
+	if it.Folder != nil {
+		return it.Folder.order
+	}
+	return it.Request.order
+}
+
+func (r *reader) request(rel, base string) (*Request, error) {
+	file, err := r.parse(rel)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkKind(file, "http-request"); err != nil {
+		return nil, err
+	}
+	if err := checkScripts(file, true); err != nil {
+		return nil, err
+	}
+	req := &Request{Name: base, File: file, order: orderOf(file.Doc)}
+	if n := Get(file.Doc, "name"); n != nil && n.Kind == yaml.ScalarNode && n.Value != "" {
+		req.Name = n.Value
+	}
+	req.order.name = req.Name
+	return req, nil
+}
+
+// inside resolves the symlink rel and refuses a target outside the
+// collection directory: the Postman CLI refuses request paths that leave
+// the workspace, and pmprep would otherwise edit a file it was not given.
+func (r *reader) inside(rel string) (string, error) {
+	target, err := filepath.EvalSymlinks(filepath.Join(r.dir, filepath.FromSlash(rel)))
+	if err != nil {
+		return "", &collection.InputError{File: r.show(rel), Msg: "broken symbolic link: " + unwrap(err).Error(), Hint: "remove it or point it at a file inside the collection"}
+	}
+	if up, err := filepath.Rel(r.real, target); err != nil || up == ".." || strings.HasPrefix(up, ".."+string(filepath.Separator)) {
+		return "", &collection.InputError{File: r.show(rel), Msg: "leads outside the collection directory (to " + target + ")", Hint: "copy the file into the collection instead of linking to it"}
+	}
+	return target, nil
+}
+
+func typeOf(p string) (fs.FileMode, error) {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return 0, err
+	}
+	return fi.Mode().Type(), nil
+}
+
+func (r *reader) show(rel string) string { return filepath.Join(r.dir, filepath.FromSlash(rel)) }
+
+// parse reads and parses one YAML file; its top level must be a mapping.
+func (r *reader) parse(rel string) (*File, error) {
+	p := r.show(rel)
+	fi, err := os.Stat(p)
+	if err != nil {
+		return nil, &collection.InputError{File: p, Msg: "cannot read: " + unwrap(err).Error()}
+	}
+	if fi.Size() > maxFile {
+		return nil, &collection.InputError{File: p, Msg: fmt.Sprintf("larger than %d MiB", maxFile>>20), Hint: "is this a Postman v3 file?"}
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, &collection.InputError{File: p, Msg: "cannot read: " + unwrap(err).Error()}
+	}
+	doc, err := ParseYAML(p, data)
+	if err != nil {
+		return nil, err
+	}
+	return &File{Path: p, Rel: rel, Data: data, Doc: doc}, nil
+}
+
+// yamlLine finds the line number in yaml.v3's error messages ("yaml: line 3: …").
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
+
+// ParseYAML parses data (the file name is for errors) and returns its
+// top-level mapping node.
+func ParseYAML(name string, data []byte) (*yaml.Node, error) {
+	if !utf8Valid(data) {
+		return nil, &collection.InputError{File: name, Msg: "not UTF-8 text", Hint: "save the file as UTF-8"}
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		msg := err.Error()
+		pos := collection.Position{}
+		if m := yamlLine.FindStringSubmatch(msg); m != nil {
+			pos.Line, _ = strconv.Atoi(m[1])
+			pos.Col = 1 // yaml.v3 reports lines only
+			msg = msg[len(m[0]):]
+			if parserError(msg) {
+				pos.Line++ // yaml.v3 prints a parser error's 0-based line
+			}
+		} else {
+			msg = strings.TrimPrefix(msg, "yaml: ")
+		}
+		return nil, &collection.InputError{File: name, Pos: pos, Msg: "broken YAML: " + msg, Hint: "fix the file (postman collection lint shows the same place), then run pmprep again"}
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return nil, &collection.InputError{File: name, Pos: collection.Position{Line: 1, Col: 1}, Msg: "empty file", Hint: "a v3 file starts with $kind"}
+	}
+	top := resolve(doc.Content[0])
+	if top.Kind != yaml.MappingNode {
+		return nil, &collection.InputError{File: name, Pos: Pos(top), Msg: "expected a mapping (key: value lines) at the top level", Hint: "a v3 file starts with $kind"}
+	}
+	return top, nil
+}
+
+// parserError reports whether a yaml.v3 message is one of libyaml's parser
+// errors (not a scanner error): yaml.v3 3.0 adds 1 to a scanner error's
+// line but not to a parser error's, so those print the line before.
+func parserError(msg string) bool {
+	for _, p := range []string{"did not find expected key", "did not find expected node content", "did not find expected '-' indicator",
+		"did not find expected ',' or ']'", "did not find expected ',' or '}'", "did not find expected <document start>"} {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func utf8Valid(b []byte) bool {
+	// UTF-16 files start with a byte-order mark or carry NUL bytes; yaml.v3
+	// would decode them, but pmprep's byte edits assume UTF-8.
+	return !bytes.HasPrefix(b, []byte{0xff, 0xfe}) && !bytes.HasPrefix(b, []byte{0xfe, 0xff}) && bytes.IndexByte(b, 0) < 0
+}
+
+func checkKind(f *File, want string) error {
+	k, v := Lookup(f.Doc, "$kind")
+	if v == nil {
+		return errAt(f, f.Doc, "no $kind", "a "+kindFile(want)+" starts with `$kind: "+want+"`")
+	}
+	if v.Value != want {
+		hint := "a " + kindFile(want) + " has `$kind: " + want + "`"
+		if strings.HasSuffix(v.Value, "-request") {
+			hint = "pmprep handles HTTP requests only (" + v.Value + " is not one); move the file out of the collection to use pmprep on the rest"
+		}
+		_ = k
+		return errAt(f, v, fmt.Sprintf("$kind is %q, expected %q", v.Value, want), hint)
+	}
+	return nil
+}
+
+func kindFile(kind string) string {
+	if kind == "collection" {
+		return "definition.yaml"
+	}
+	return "*.request.yaml"
+}
+
+func checkScripts(f *File, inRequest bool) error {
+	s := Get(f.Doc, "scripts")
+	if s == nil {
+		return nil
+	}
+	if s.Kind != yaml.SequenceNode {
+		return errAt(f, s, "scripts is not a list", "write scripts as a list of {type, code, language}")
+	}
+	for _, e := range s.Content {
+		e = resolve(e)
+		t := Get(e, "type")
+		if t == nil {
+			return errAt(f, e, "a script has no type", "give it `type: "+scriptTypes(inRequest)+"`")
+		}
+		if !knownScript(t.Value, inRequest) {
+			return errAt(f, t, fmt.Sprintf("unknown script type %q", t.Value), "use "+scriptTypes(inRequest))
+		}
+	}
+	return nil
+}
+
+func scriptTypes(inRequest bool) string {
+	if inRequest {
+		return "beforeRequest or afterResponse"
+	}
+	return "http:beforeRequest or http:afterResponse"
+}
+
+func orderOf(doc *yaml.Node) sortKey {
+	v := Get(doc, "order")
+	if v == nil || v.Kind != yaml.ScalarNode {
+		return sortKey{}
+	}
+	n, err := strconv.ParseFloat(v.Value, 64)
+	if err != nil {
+		return sortKey{}
+	}
+	return sortKey{has: true, order: n}
+}
+
+func unwrap(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

@@ -1,0 +1,173 @@
+package collectionv3
+
+import (
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/pmprep/pmprep/collection"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// The fixture converts to the golden v2.1 file byte for byte, twice the same.
+func TestConvertGolden(t *testing.T) {
+	c, err := Read("testdata/basic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Convert(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden := "testdata/basic.postman_collection.json"
+	if *update {
+		os.WriteFile(golden, got, 0o644)
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(string(want), string(got)); d != "" {
+		t.Errorf("convert differs from %s (-want +got):\n%s", golden, d)
+	}
+	c2, _ := Read("testdata/basic")
+	again, _ := Convert(c2)
+	if string(again) != string(got) {
+		t.Error("a second read and convert gives other bytes")
+	}
+}
+
+// Read orders items as the Postman CLI runs them: no order first, then by
+// order, ties by name.
+func TestReadOrder(t *testing.T) {
+	c, err := Read("testdata/basic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, it := range c.Root.Items {
+		if it.Folder != nil {
+			got = append(got, it.Folder.Name+"/")
+			for _, sub := range it.Folder.Items {
+				got = append(got, "  "+sub.Request.Name)
+			}
+		} else {
+			got = append(got, it.Request.Name)
+		}
+	}
+	want := []string{"Get a token", "Users/", "  Get user", "  Create user", "Upload"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("order (-want +got):\n%s", d)
+	}
+}
+
+// writeTree writes files (slash paths relative to dir) into a temp dir.
+func writeTree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for p, body := range files {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+const okDef = "$kind: collection\nname: c\n"
+
+// Bad input is an InputError naming file:line:col, what is wrong and what to do.
+func TestReadErrors(t *testing.T) {
+	cases := []struct {
+		name  string
+		files map[string]string
+		link  [2]string // symlink: path in the tree -> target (absolute, or relative to the temp dir when it starts with "../")
+		want  string    // regexp on the message, after the directory
+	}{
+		{"no definition", map[string]string{"a.request.yaml": "$kind: http-request\nurl: x\n"},
+			[2]string{}, `: not a v3 collection directory: no \.resources/definition\.yaml \(give the directory that holds`},
+		{"broken YAML", map[string]string{".resources/definition.yaml": okDef, "a.request.yaml": "$kind: http-request\nurl: [x\nmethod: GET\n"},
+			[2]string{}, `/a\.request\.yaml:2:1: broken YAML: did not find expected ',' or '\]' \(fix the file`},
+		{"broken YAML, a key out of place", map[string]string{".resources/definition.yaml": okDef, "a.request.yaml": "$kind: http-request\nheaders:\n  - x\n y: 2\n"},
+			[2]string{}, `/a\.request\.yaml:4:1: broken YAML: did not find expected key`},
+		{"broken YAML, a tab", map[string]string{".resources/definition.yaml": okDef, "a.request.yaml": "$kind: http-request\n\turl: x\n"},
+			[2]string{}, `/a\.request\.yaml:2:1: broken YAML: found a tab character`},
+		{"unknown script type", map[string]string{".resources/definition.yaml": okDef + "scripts:\n  - type: http:beforeSend\n    code: x\n"},
+			[2]string{}, `/\.resources/definition\.yaml:4:11: unknown script type "http:beforeSend" \(use http:beforeRequest or http:afterResponse\)`},
+		{"request script type in a definition", map[string]string{".resources/definition.yaml": okDef + "scripts:\n  - type: beforeRequest\n    code: x\n"},
+			[2]string{}, `/\.resources/definition\.yaml:4:11: unknown script type "beforeRequest"`},
+		{"wrong kind", map[string]string{".resources/definition.yaml": okDef, "F/g.request.yaml": "$kind: grpc-request\nurl: x\n"},
+			[2]string{}, `/F/g\.request\.yaml:1:8: \$kind is "grpc-request", expected "http-request" \(pmprep handles HTTP requests only`},
+		{"no kind", map[string]string{".resources/definition.yaml": "name: c\n"},
+			[2]string{}, `/\.resources/definition\.yaml:1:1: no \$kind \(a definition\.yaml starts with`},
+		{"not a mapping", map[string]string{".resources/definition.yaml": okDef, "a.request.yaml": "- 1\n- 2\n"},
+			[2]string{}, `/a\.request\.yaml:1:1: expected a mapping`},
+		{"empty", map[string]string{".resources/definition.yaml": okDef, "a.request.yaml": ""},
+			[2]string{}, `/a\.request\.yaml:1:1: empty file`},
+		{"yaml and yml", map[string]string{".resources/definition.yaml": okDef, "a.request.yaml": "$kind: http-request\n", "a.request.yml": "$kind: http-request\n"},
+			[2]string{}, `/a\.request\.yml: both a\.request\.yaml and a\.request\.yml exist; only one is allowed`},
+		{"request outside the tree", map[string]string{".resources/definition.yaml": okDef},
+			[2]string{"x.request.yaml", "/etc/hostname"}, `/x\.request\.yaml: leads outside the collection directory \(to /etc/hostname\) \(copy the file into the collection`},
+		{"folder outside the tree", map[string]string{".resources/definition.yaml": okDef},
+			[2]string{"F", "/tmp"}, `/F: leads outside the collection directory`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := writeTree(t, tc.files)
+			if tc.link[0] != "" {
+				if err := os.Symlink(tc.link[1], filepath.Join(dir, tc.link[0])); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, err := Read(dir)
+			var ie *collection.InputError
+			if !errors.As(err, &ie) {
+				t.Fatalf("want an InputError, got %v", err)
+			}
+			if !regexp.MustCompile("^" + regexp.QuoteMeta(dir) + tc.want).MatchString(err.Error()) {
+				t.Errorf("message %q\ndoes not match %q", err.Error(), tc.want)
+			}
+		})
+	}
+}
+
+// A symbolic link inside the tree is followed.
+func TestReadLinkInside(t *testing.T) {
+	dir := writeTree(t, map[string]string{".resources/definition.yaml": okDef, "real/a.request.yaml": "$kind: http-request\nurl: http://x/a\n"})
+	if err := os.Symlink("real/a.request.yaml", filepath.Join(dir, "b.request.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(c.Files()); n != 3 {
+		t.Errorf("%d files read, want 3 (definition, real/a, b)", n)
+	}
+}
+
+// Nested aliases ("billion laughs") convert in bounded time and size.
+func TestConvertAliasBomb(t *testing.T) {
+	def := okDef + "variables:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n" +
+		"  d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n  e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n  f: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+	dir := writeTree(t, map[string]string{".resources/definition.yaml": def})
+	c, err := Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Convert(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) > 64<<10 {
+		t.Errorf("converted to %d bytes: aliases were expanded", len(out))
+	}
+}

@@ -38,18 +38,21 @@ func completionCommand() *cli.Command {
 // flagValues says what each value-taking flag's value is, for completion;
 // a value flag not named here is free text.
 var flagValues = map[string]completion.Value{
-	"output":      {Kind: completion.KindFile, Name: "FILE"},
-	"config":      {Kind: completion.KindFile, Name: "FILE"},
-	"dir":         {Kind: completion.KindDir, Name: "DIR"},
-	"grant":       {Kind: completion.KindChoice, Name: "GRANT", Choices: []string{script.GrantClientCredentials, script.GrantRefreshToken, script.GrantPassword}},
-	"client-auth": {Kind: completion.KindChoice, Name: "METHOD", Choices: []string{script.ClientAuthBasic, script.ClientAuthBody}},
-	"auth":        {Kind: completion.KindChoice, Name: "TYPE", Choices: []string{"bearer", "oauth2"}},
+	"output":        {Kind: completion.KindFile, Name: "FILE"},
+	"config":        {Kind: completion.KindFile, Name: "FILE"},
+	"dir":           {Kind: completion.KindDir, Name: "DIR"},
+	"grant":         {Kind: completion.KindChoice, Name: "GRANT", Choices: []string{script.GrantClientCredentials, script.GrantRefreshToken, script.GrantPassword}},
+	"client-auth":   {Kind: completion.KindChoice, Name: "METHOD", Choices: script.ClientAuthMethods},
+	"assertion-alg": {Kind: completion.KindChoice, Name: "ALG", Choices: script.AssertionAlgs},
+	"format":        {Kind: completion.KindChoice, Name: "FORMAT", Choices: []string{"json", "v3"}},
+	"auth":          {Kind: completion.KindChoice, Name: "TYPE", Choices: []string{"bearer", "oauth2"}},
 }
 
 // commandArgs says what each command's arguments are.
 var commandArgs = map[string]completion.Value{
 	"inject":     {Kind: completion.KindFile, Name: "COLLECTION"},
 	"strip":      {Kind: completion.KindFile, Name: "FILE"},
+	"convert":    {Kind: completion.KindDir, Name: "DIR"},
 	"completion": {Kind: completion.KindChoice, Name: "SHELL", Choices: completion.Shells},
 }
 

@@ -66,10 +66,12 @@ func TestCompletionCoversTheApp(t *testing.T) {
 		}
 	}
 	for line, want := range map[string]string{
-		"pmprep inject --grant ":       "client_credentials password refresh_token",
-		"pmprep inject --client-auth ": "basic body",
-		"pmprep inject --auth ":        "bearer oauth2",
-		"pmprep completion ":           "bash fish zsh",
+		"pmprep inject --grant ":         "client_credentials password refresh_token",
+		"pmprep inject --client-auth ":   "assertion basic body client_secret_jwt none private_key_jwt tls",
+		"pmprep inject --assertion-alg ": "ES256 PS256 RS256 RS384 RS512",
+		"pmprep envs --format ":          "json v3",
+		"pmprep inject --auth ":          "bearer oauth2",
+		"pmprep completion ":             "bash fish zsh",
 	} {
 		got := bashOffers(t, script, line)
 		sort.Strings(got)

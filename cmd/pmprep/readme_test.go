@@ -464,6 +464,13 @@ func checkThreeJobs(t *testing.T, ex example) {
 	if strings.Contains(readText(t, filepath.Join(repo, "My API.postman_collection.json")), fakeSecret) {
 		t.Error("job 3 left the secret in the file")
 	}
+	// A commit that only deletes a collection has nothing to strip.
+	git(t, repo, "add", "-A")
+	git(t, repo, "commit", "-q", "-m", "stripped")
+	git(t, repo, "rm", "-q", "My API.postman_collection.json")
+	if out, err := shell(t, repo, jobs[3]); err != nil {
+		t.Errorf("job 3 on a staged deletion: %v\n%s", err, out)
+	}
 }
 
 // checkCIGuard runs the guard in a repository with a committed secret

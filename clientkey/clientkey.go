@@ -12,6 +12,7 @@ package clientkey
 
 import (
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rsa"
 	"crypto/x509"
@@ -76,8 +77,25 @@ func Check(text string) (alg string, err error) {
 				return fail("the EC key is on curve " + k.Curve.Params().Name)
 			}
 			return "ES256", nil
+		case ed25519.PrivateKey:
+			return fail("the key is an Ed25519 key")
 		default:
-			return fail(fmt.Sprintf("the key is a %T", key))
+			return fail("the key is of a type the script cannot sign with")
 		}
 	}
+}
+
+// CheckAlg is Check for a key that signs with alg ("" for the key's
+// default): an RSA key for RS256, RS384, RS512 and PS256, an EC P-256 key
+// for ES256. Its message is the one the script gives when it first signs.
+func CheckAlg(text, alg string) error {
+	keyAlg, err := Check(text)
+	if err != nil || alg == "" || (alg == "ES256") == (keyAlg == "ES256") {
+		return err
+	}
+	kind := "RSA"
+	if keyAlg == "ES256" {
+		kind = "EC P-256"
+	}
+	return fmt.Errorf("alg %s does not fit the private key, which is %s (RS256, RS384, RS512 and PS256 need RSA; ES256 needs EC P-256)", alg, kind)
 }

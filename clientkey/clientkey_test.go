@@ -42,7 +42,7 @@ func TestCheck(t *testing.T) {
 		{"one line with \\n escapes", oneLine, "RS256", ""},
 		{"RSA 1024", pk8(rsa1024), "", "the RSA key has 1024 bits"},
 		{"P-384", pk8(p384), "", "the EC key is on curve P-384"},
-		{"Ed25519", pk8(ed), "", "the key is a ed25519.PrivateKey"},
+		{"Ed25519", pk8(ed), "", "the key is an Ed25519 key"},
 		{"encrypted PKCS#8", pemOf("ENCRYPTED PRIVATE KEY", []byte{0x30, 0x00}, nil), "", "encrypted PEM"},
 		{"encrypted legacy", pemOf("RSA PRIVATE KEY", []byte{1, 2, 3}, map[string]string{"Proc-Type": "4,ENCRYPTED", "DEK-Info": "AES-128-CBC,00112233445566778899AABBCCDDEEFF"}), "", "encrypted PEM"},
 		{"certificate only", pemOf("CERTIFICATE", []byte{0x30, 0x00}, nil), "", "has a CERTIFICATE PEM block but no PRIVATE KEY block"},
@@ -67,6 +67,36 @@ func TestCheck(t *testing.T) {
 			if len(l) >= 16 && !strings.HasPrefix(l, "-----") && strings.Contains(err.Error(), l) {
 				t.Errorf("%s: the message quotes the key", c.name)
 			}
+		}
+	}
+}
+
+// TestCheckAlg: a configured algorithm must fit the key, with the
+// script's own message (templates/jwtsign.js).
+func TestCheckAlg(t *testing.T) {
+	rsa2048, _ := rsa.GenerateKey(rand.Reader, 2048)
+	p256, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	der := func(k any) string {
+		b, err := x509.MarshalPKCS8PrivateKey(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pemOf("PRIVATE KEY", b, nil)
+	}
+	rsaKey, ecKey := der(rsa2048), der(p256)
+	for _, c := range []struct {
+		key, alg, err string
+	}{
+		{rsaKey, "", ""}, {rsaKey, "RS384", ""}, {rsaKey, "PS256", ""},
+		{ecKey, "", ""}, {ecKey, "ES256", ""},
+		{ecKey, "PS256", "alg PS256 does not fit the private key, which is EC P-256"},
+		{ecKey, "RS256", "alg RS256 does not fit the private key, which is EC P-256"},
+		{rsaKey, "ES256", "alg ES256 does not fit the private key, which is RSA"},
+		{"hello", "RS256", "not a PEM private key"},
+	} {
+		err := CheckAlg(c.key, c.alg)
+		if (err == nil) != (c.err == "") || err != nil && !strings.Contains(err.Error(), c.err) {
+			t.Errorf("CheckAlg(%.10s…, %q) = %v; want %q", c.key, c.alg, err, c.err)
 		}
 	}
 }

@@ -58,7 +58,7 @@ tokens:
 		t.Errorf("AllInputs (-want +got):\n%s", diff)
 	}
 	ins := Inputs(s)
-	wantKey := []Input{{Name: "issuer"}, {Name: "client_id"}, {Name: "SIGNING_KEY", Secret: true, PrivateKey: true}, {Name: "client_key_id"}, {Name: "scope"}}
+	wantKey := []Input{{Name: "issuer"}, {Name: "client_id"}, {Name: "SIGNING_KEY", Secret: true, PrivateKey: true, KeyAlgs: []string{"PS256"}}, {Name: "client_key_id"}, {Name: "scope"}}
 	if diff := cmp.Diff(wantKey, ins); diff != "" {
 		t.Errorf("Inputs of private_key_jwt (-want +got):\n%s", diff)
 	}

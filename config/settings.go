@@ -125,6 +125,7 @@ func (c *Config) AllInputs(base script.Settings) []Input {
 			if i, ok := at[in.Name]; ok {
 				out[i].Secret = out[i].Secret || in.Secret
 				out[i].PrivateKey = out[i].PrivateKey || in.PrivateKey
+				out[i].KeyAlgs = append(out[i].KeyAlgs, in.KeyAlgs...)
 				continue
 			}
 			at[in.Name] = len(out)
@@ -183,6 +184,10 @@ type Input struct {
 	// PrivateKey: the PEM private key of private_key_jwt, which a literal
 	// value must pass clientkey.Check.
 	PrivateKey bool
+	// KeyAlgs are the signing algorithms configured for the tokens that
+	// sign with this key (assertion_alg), which the key must fit; none
+	// when every such token takes the key's default.
+	KeyAlgs []string
 }
 
 // postmanRef matches a {{variable}} reference; {{$guid}} and other dynamic
@@ -229,6 +234,9 @@ func Inputs(s script.Settings) []Input {
 		add(s.Vars.ClientPrivateKey, true)
 		if n := len(out) - 1; n >= 0 && out[n].Name == s.Vars.ClientPrivateKey {
 			out[n].PrivateKey = true
+			if s.AssertionAlg != "" {
+				out[n].KeyAlgs = []string{s.AssertionAlg}
+			}
 		}
 		add(s.Vars.ClientKeyID, false)
 	case s.ClientAuth == script.ClientAuthAssertion:

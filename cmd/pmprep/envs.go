@@ -56,8 +56,10 @@ func envs(cfg *config.Config, dir string, fromEnv bool, lookup func(string) (str
 	// Every token's inputs, when the config has tokens:.
 	inputs := cfg.AllInputs(script.Defaults())
 	isKey := map[string]bool{}
+	keyAlgs := map[string][]string{}
 	for _, in := range inputs {
 		isKey[in.Name] = in.PrivateKey
+		keyAlgs[in.Name] = in.KeyAlgs
 	}
 	seed := ""
 	if p := cfg.CollectionPath(); p != "" {
@@ -71,8 +73,8 @@ func envs(cfg *config.Config, dir string, fromEnv bool, lookup func(string) (str
 		}
 		seed = doc.Root().Get("info.name").String() + "/"
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("%s: cannot create the output directory: %v", dir, unwrapPath(err))
+	if err := checkOutputDir(dir); err != nil {
+		return err
 	}
 	type planned struct {
 		path  string
@@ -100,9 +102,11 @@ func envs(cfg *config.Config, dir string, fromEnv bool, lookup func(string) (str
 					}
 					if isKey[v.Key] {
 						// Refused now rather than when the runner's script first signs.
-						if _, err := clientkey.Check(val); err != nil {
-							return &config.Error{File: cfg.File, Line: v.Line, Col: v.Col,
-								Msg: fmt.Sprintf("environments.%s.%s: the private key in OS variable %s cannot sign client assertions: %v", env.Name, v.Key, v.From, err)}
+						for _, alg := range append([]string{""}, keyAlgs[v.Key]...) {
+							if err := clientkey.CheckAlg(val, alg); err != nil {
+								return &config.Error{File: cfg.File, Line: v.Line, Col: v.Col,
+									Msg: fmt.Sprintf("environments.%s.%s: the private key in OS variable %s cannot sign client assertions: %v", env.Name, v.Key, v.From, err)}
+							}
 						}
 					}
 					ev.Value = val
@@ -132,6 +136,10 @@ func envs(cfg *config.Config, dir string, fromEnv bool, lookup func(string) (str
 		}
 		plans = append(plans, planned{path, data, mode, names})
 	}
+	// Created only now: a refused run leaves no trace.
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("%s: cannot create the output directory: %v", dir, unwrapPath(err))
+	}
 	for _, p := range plans {
 		if err := writeFile(p.path, p.data, p.mode, p.mode == 0o600); err != nil {
 			return err
@@ -142,6 +150,24 @@ func envs(cfg *config.Config, dir string, fromEnv bool, lookup func(string) (str
 		fmt.Fprintf(stderr, "pmprep envs: warning: these files hold secret values (mode 0600); do not commit them\n")
 	}
 	return nil
+}
+
+// checkOutputDir refuses an output directory that could never be created
+// (it or an ancestor is a file) before anything is planned; MkdirAll makes
+// the rest once every file is ready to write.
+func checkOutputDir(dir string) error {
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		fi, err := os.Stat(d)
+		if err == nil {
+			if !fi.IsDir() {
+				return fmt.Errorf("%s: cannot create the output directory: %s is not a directory", dir, d)
+			}
+			return nil
+		}
+		if parent := filepath.Dir(d); parent == d {
+			return nil
+		}
+	}
 }
 
 // renderEnvironment creates a new file's bytes, or updates an existing one.

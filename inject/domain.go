@@ -86,15 +86,21 @@ func (b *builder) validate() error {
 		return &SettingsError{Err: err}
 	}
 	for _, t := range b.tokens {
+		name := ""
+		if t.Name != "" {
+			name = " (token " + t.Name + ")"
+		}
+		rep := &b.p0().Report
 		if t.ClientAuth == script.ClientAuthNone && t.Grant == script.GrantClientCredentials {
-			name := ""
-			if t.Name != "" {
-				name = " (token " + t.Name + ")"
-			}
 			// Allowed, as some servers do it, but RFC 6749 §4.4 reserves the grant for confidential clients.
-			rep := &b.p0().Report
 			rep.Warnings = append(rep.Warnings, "client_auth none with the client_credentials grant"+name+
 				": RFC 6749 §4.4 reserves this grant for confidential clients; most servers refuse a public client")
+		}
+		if t.AssertionAlg != "" && t.ClientAuth != script.ClientAuthPrivateKeyJWT {
+			// A warning, not an error: the block keeps assertion_alg when a
+			// later run switches client_auth away from private_key_jwt.
+			rep.Warnings = append(rep.Warnings, "assertion_alg "+t.AssertionAlg+name+" has no effect with client_auth "+t.ClientAuth+
+				" (only private_key_jwt signs with it; client_secret_jwt signs with HS256)")
 		}
 	}
 	return nil

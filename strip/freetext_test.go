@@ -488,15 +488,18 @@ func TestSecretNamesRedacted(t *testing.T) {
 	gh := "ghp_" + strings.Repeat("Rd7", 12)
 	sk := "Rd7Rd7Rd7Rd7Rd7Rd7Rd71234"
 	jwt := "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYWtlIn0.c2lnbmF0dXJl"
-	in := `{` + v21 + `, "variable": [{"key": "` + gh + `", "value": "v"}, {"key": "Bearer ` + jwt + `", "value": "w"}], "item": [{"request": {` +
-		`"header": [{"key": "X-Api-Key ` + sk + `", "value": "k"}], ` +
+	// The review's shapes: a Bearer credential after a header name, a URL
+	// with a userinfo password, a token glued behind a word.
+	bearer, userinfo, glued := "Authorization: Bearer abcdefghij1234567890", "https://u:Sup3rPass@h", "password_sk_live_51HfakeFAKEfake0123456789abcdEF"
+	in := `{` + v21 + `, "variable": [{"key": "` + gh + `", "value": "v"}, {"key": "Bearer ` + jwt + `", "value": "w"}, {"key": "` + glued + `", "value": "realpass"}], "item": [{"request": {` +
+		`"header": [{"key": "X-Api-Key ` + sk + `", "value": "k"}, {"key": "` + bearer + `", "value": "x"}, {"key": "` + userinfo + `", "value": "1"}], ` +
 		`"url": {"raw": "https://h/", "query": [{"key": "` + gh + `", "value": "t"}]}, ` +
 		`"body": {"mode": "urlencoded", "urlencoded": [{"key": "X-Auth-Token: ` + sk + `", "value": "p"}]}}}, ` +
 		`{"request": {"url": "https://h/", "header": "Accept: */*\nX-Api-Key ` + sk + `: v\n"}}]}`
 	res := checkStrip(t, "t.json", []byte(in), Options{})
 	inNames := 0
 	for _, f := range res.Findings {
-		for _, secret := range []string{gh[4:], sk, jwt[10:]} {
+		for _, secret := range []string{gh[4:], sk, jwt[10:], "abcdefghij1234567890", "Sup3rPass", "51HfakeFAKE"} {
 			if strings.Contains(f.Kind, secret) || strings.Contains(f.Key, secret) || strings.Contains(f.Path, secret) {
 				t.Errorf("finding %s: %s (key %q) prints a secret held in a name", f.Path, f.Kind, f.Key)
 			}
@@ -508,8 +511,8 @@ func TestSecretNamesRedacted(t *testing.T) {
 			}
 		}
 	}
-	if inNames != 6 {
-		t.Errorf("%d secrets in names reported, want 6: %+v", inNames, res.Findings)
+	if inNames != 9 {
+		t.Errorf("%d secrets in names reported, want 9: %+v", inNames, res.Findings)
 	}
 	for name, want := range map[string]string{
 		gh:                           "ghp_…[redacted]",

@@ -57,6 +57,9 @@ func stripV3File(name string, a stripArgs) (r stripped) {
 	}
 	for _, f := range res.Findings {
 		r.lines = append(r.lines, fmt.Sprintf("%s:%d:%d: %s: %s", name, f.Pos.Line, f.Pos.Col, f.Path, f.Kind))
+		if f.InName {
+			r.inNames++
+		}
 	}
 	r.secrets = len(res.Findings)
 	r.silenced = res.Silenced

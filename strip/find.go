@@ -26,14 +26,25 @@ const (
 	rankScheme        // a credential after Bearer or Basic
 )
 
+// textMode is what find looks for in a text.
+type textMode uint8
+
+const (
+	plainText textMode = iota // a script, a description: strong shapes
+	dataText                  // a body: also JSON members and form fields with secret-looking names
+	nameText                  // a collection's, request's or environment's name: no connection strings
+)
+
 // find returns the secrets in text: strong token shapes (JWT, known token
-// formats, PEM private keys, literal Bearer and Basic credentials) and,
-// with members, the string values of JSON members and form fields with
-// secret-looking names. It never returns a {{variable}} reference's bytes.
-// Each part is a strings.Index scan: most free text holds none.
-func (s *scanner) find(text string, members bool) []found {
+// formats, PEM private keys, literal Bearer and Basic credentials), a
+// URL's password and credential parameters (Postman names a request after
+// its URL), connection strings' keys except in a name, and in data the
+// string values of JSON members and form fields with secret-looking names. It never returns a {{variable}}
+// reference's bytes. Each part is a strings.Index scan: most free text
+// holds none.
+func (s *scanner) find(text string, m textMode) []found {
 	var out []found
-	if members {
+	if m == dataText {
 		out = s.jsonMembers(text, out)
 		out = s.formFields(text, out)
 	}
@@ -41,7 +52,9 @@ func (s *scanner) find(text string, members bool) []found {
 	out = awsSecrets(text, tokens(text, out))
 	out = schemeCredentials(text, out)
 	out = userinfo(text, out)
-	out = connStrings(text, out)
+	if m != nameText {
+		out = connStrings(text, out)
+	}
 	out = s.urlParams(text, out)
 	return out
 }

@@ -103,7 +103,7 @@ func TestFind(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := &scanner{names: map[nameRule]bool{}}
-			fs, _ := s.settle(tc.in, tc.members, func(found) bool { return false })
+			fs, _ := s.settle(tc.in, modeOf(tc.members), func(found) bool { return false })
 			got, _ := without(tc.in, fs)
 			if got != tc.want {
 				t.Errorf("got  %q\nwant %q", got, tc.want)
@@ -115,7 +115,7 @@ func TestFind(t *testing.T) {
 			if diff := cmp.Diff(tc.kinds, kinds); diff != "" {
 				t.Errorf("kinds (-want +got):\n%s", diff)
 			}
-			if again := s.find(got, tc.members); len(again) > 0 {
+			if again := s.find(got, modeOf(tc.members)); len(again) > 0 {
 				t.Errorf("a second look finds %+v", again)
 			}
 		})
@@ -156,9 +156,9 @@ func TestFindSettles(t *testing.T) {
 			b.WriteString(pieces[rng.IntN(len(pieces))])
 		}
 		text, members := b.String(), rng.IntN(2) == 0
-		fs, _ := s.settle(text, members, func(found) bool { return false })
+		fs, _ := s.settle(text, modeOf(members), func(found) bool { return false })
 		rest, _ := without(text, fs)
-		if again := s.find(rest, members); len(again) > 0 {
+		if again := s.find(rest, modeOf(members)); len(again) > 0 {
 			t.Fatalf("%q (members %v) -> %q, found again: %+v (seed %d)", text, members, rest, again, *seed)
 		}
 		if strings.Count(rest, "{{x}}") != strings.Count(text, "{{x}}") {
@@ -196,7 +196,7 @@ func TestFindLinear(t *testing.T) {
 		strings.Repeat("0123456789abcdef0123456789abcdef-us", 10000),
 	} {
 		start := time.Now()
-		s.settle(in, true, func(found) bool { return false })
+		s.settle(in, dataText, func(found) bool { return false })
 		if d := time.Since(start); d > 2*time.Second {
 			t.Errorf("%.20q…: %v", in, d)
 		}
@@ -526,4 +526,13 @@ func TestSecretNamesRedacted(t *testing.T) {
 			t.Errorf("kindName(%q) = %q, want %q", name, got, want)
 		}
 	}
+}
+
+// modeOf is the text mode of a case that does (data) or does not read
+// JSON members and form fields.
+func modeOf(members bool) textMode {
+	if members {
+		return dataText
+	}
+	return plainText
 }

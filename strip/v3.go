@@ -56,6 +56,7 @@ func ScanV3(name string, data []byte, opts Options) (V3Result, error) {
 	}
 	s := &v3scanner{scanner: scanner{opts: opts, names: map[nameRule]bool{}}, edited: map[*yaml.Node]bool{}}
 	base := filepath.Base(name)
+	s.name(collectionv3.Get(top, "name"), "name")
 	switch {
 	case strings.Contains(base, ".environment."):
 		s.variables(collectionv3.Get(top, "values"), "values")
@@ -237,6 +238,25 @@ func (s *v3scanner) url(u *yaml.Node, path string) {
 	}
 	if len(cuts) > 0 {
 		s.edits = append(s.edits, collectionv3.ScalarEdit{Node: u, Cut: cuts})
+	}
+}
+
+// name cuts the credentials pasted into a request's, example's,
+// collection's or environment's name, as for v2.1: the token's bytes only.
+func (s *v3scanner) name(n *yaml.Node, path string) {
+	t, ok := v3Scalar(n)
+	if !ok || len(t) < 5 {
+		return
+	}
+	fs, silenced := s.settle(t, nameText, func(f found) bool { return s.allowed(path, f.key, false) })
+	s.silenced += silenced
+	var cuts [][2]int
+	for _, f := range fs {
+		s.found = append(s.found, V3Finding{Path: path, Kind: f.kind + " in name", Pos: inString(n, f.ranges[0][0])})
+		cuts = append(cuts, f.ranges...)
+	}
+	if len(cuts) > 0 {
+		s.edits = append(s.edits, collectionv3.ScalarEdit{Node: n, Cut: cuts})
 	}
 }
 

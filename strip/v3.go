@@ -47,6 +47,19 @@ func IsV3File(name string) bool {
 	return base == "definition.yaml" || base == "definition.yml"
 }
 
+// IsPostmanFile reports whether name is a Postman JSON export strip reads
+// when it walks a directory: a collection, environment or globals export,
+// or an "Export data" dump (the names the pre-commit hooks match).
+func IsPostmanFile(name string) bool {
+	base := filepath.Base(name)
+	for _, suffix := range []string{".postman_collection.json", ".postman_environment.json", ".postman_globals.json", ".postman.json"} {
+		if strings.HasSuffix(base, suffix) {
+			return true
+		}
+	}
+	return false
+}
+
 // ScanV3 finds the secrets of one v3 file (name decides its kind; it is
 // also what errors print) and blanks them.
 func ScanV3(name string, data []byte, opts Options) (V3Result, error) {

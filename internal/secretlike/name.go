@@ -30,7 +30,8 @@ import (
 //     rather than holding it — url, name, id, type, path, file, expiry,
 //     length, service, use, challenge… — makes the key not secret
 //     (token_url, secret_name, private_key_id, token_type,
-//     requested_token_use, cookieChallenge), and so does a count,
+//     requested_token_use, cookieChallenge, secret_arn, password_hash_algo),
+//     and so does a count,
 //     pagination or CORS word before the first one (max_tokens,
 //     Access-Control-Allow-Credentials; a pagination word only just before
 //     it: next_token, but page_access_token and previous_refresh_token stay
@@ -107,7 +108,8 @@ var (
 		"hint", "field", "param", "parameter", "var", "variable", "format", "mode", "method", "style",
 		"scheme", "policy", "env", "source", "provider", "issuer", "audience", "scope", "version",
 		"required", "enabled", "used", "placement", "position", "label", "description", "title", "ref",
-		"grant", "rotation", "pattern", "regex", "service", "use", "usage", "challenge")
+		"grant", "rotation", "pattern", "regex", "service", "use", "usage", "challenge",
+		"arn", "arns", "alg", "algo", "algorithm", "algorithms")
 	// countWords, before the first secret word, make the key a count
 	// (max_completion_tokens) or a CORS header
 	// (Access-Control-Allow-Credentials).

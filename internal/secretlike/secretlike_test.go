@@ -28,6 +28,8 @@ func TestName(t *testing.T) {
 		"tokenizer", "passport", "bypass", "compass", "passwordless", "secretary",
 		"auth", "auth_type", "key", "access_key", "aws_access_key_id", "consumer_key", "public_key",
 		"pmprep_access_token_name", "password_grant",
+		// A secret's address or algorithm, not the secret (the review's false alarms).
+		"secret_arn", "secretsManagerArn", "db_password_arn", "password_hash_algo", "token_signing_algorithm", "jwt_secret_alg",
 	}
 	check(t, "Name", Name, secret, notSecret)
 }

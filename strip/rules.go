@@ -30,6 +30,11 @@ var credentialParams = map[string]map[string]bool{
 // looks like (lower case): Set-Cookie in saved responses.
 var secretHeaders = set("authorization", "proxy-authorization", "cookie", "set-cookie")
 
+// signatureHeaders carry a request's HMAC signature, replayable while it
+// is valid: secret as headers only (a "signature" member of API data in a
+// saved response is data).
+var signatureHeaders = set("x-signature", "signature")
+
 // notSecretMembers look secret but, as JSON member names in API data, are
 // mostly not: Fastly's stats count "pass" (requests passed to the origin).
 var notSecretMembers = set("pass")
@@ -212,7 +217,7 @@ func (s *scanner) byName(name string, r rule) bool {
 	if !ok {
 		switch r {
 		case ruleHeader:
-			secret = secretHeader(name)
+			secret = secretHeader(name) || signatureHeaders[strings.ToLower(strings.TrimSpace(name))]
 		case ruleQuery:
 			secret = secretQuery(name)
 		case ruleMember:

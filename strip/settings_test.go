@@ -62,3 +62,31 @@ func TestSettingsNotSecrets(t *testing.T) {
 		t.Error("a variable typed secret was kept")
 	}
 }
+
+// TestReviewMisses: the header names, the glued token and the key after
+// "YOUR_" an independent review found strip passing are blanked.
+func TestReviewMisses(t *testing.T) {
+	const v21 = `"info": {"name": "t", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}`
+	in := `{` + v21 + `, "item": [{"request": {"url": "https://h/", "header": [` +
+		`{"key": "DD-APPLICATION-KEY", "value": "f00dfeed"}, {"key": "X-Application-Key", "value": "k1"}, ` +
+		`{"key": "client_key", "value": "k2"}, {"key": "merchantKey", "value": "k3"}, {"key": "X-Signature", "value": "s1"}, ` +
+		`{"key": "X-Note", "value": "prefix_sk_live_51HfakeFAKEfake0123456789abcdEF"}]}}], ` +
+		`"variable": [{"key": "api_key", "value": "YOUR_8f9a0b1c2d3e4f5a6b7c"}, {"key": "api_key2", "value": "YOUR_API_KEY"}]}`
+	res := checkStrip(t, "t.json", []byte(in), Options{})
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, f.Path+": "+f.Kind)
+	}
+	want := []string{
+		"item[0].request.header[0].value: DD-APPLICATION-KEY header",
+		"item[0].request.header[1].value: X-Application-Key header",
+		"item[0].request.header[2].value: client_key header",
+		"item[0].request.header[3].value: merchantKey header",
+		"item[0].request.header[4].value: X-Signature header",
+		"item[0].request.header[5].value: X-Note header (API token)",
+		"variable[0].value: variable api_key",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

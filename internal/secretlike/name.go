@@ -22,8 +22,10 @@ import (
 //     plurals and trailing digits count (tokens, password2);
 //   - "key" after api, private, secret, signing, encryption, master,
 //     subscription, auth, hmac, app, function(s), account, storage, shared,
-//     session or webhook is secret (x-api-key, signing_key, x-functions-key,
-//     X-App-Key, hmac_key), and so is auth followed by header, and X-Auth;
+//     session, webhook, application, merchant or client is secret
+//     (x-api-key, signing_key, x-functions-key, X-App-Key, hmac_key,
+//     DD-APPLICATION-KEY, merchantKey), and so is auth followed by header,
+//     and X-Auth;
 //   - a database connection string's name (MONGO_URI, DATABASE_URL,
 //     REDIS_URL, …, or any *_dsn) is secret: the URL holds the password;
 //   - but a word after the last secret word that describes the secret
@@ -99,7 +101,8 @@ var (
 	secretExact = set("pwd", "pass", "authorization", "cookie", "authheader")
 	// keyQualifiers turn a following "key" into a secret.
 	keyQualifiers = []string{"api", "private", "secret", "signing", "encryption", "master", "subscription", "auth",
-		"hmac", "app", "function", "functions", "account", "storage", "shared", "session", "webhook"}
+		"hmac", "app", "function", "functions", "account", "storage", "shared", "session", "webhook",
+		"application", "merchant", "client"}
 	// describesSecret are words that, after the secret word, name something
 	// about the secret rather than the secret.
 	describesSecret = set("url", "uri", "endpoint", "host", "hostname", "domain", "name", "id", "ids", "type",

@@ -23,7 +23,7 @@ func (s *scanner) dump(root gjson.Result) {
 		s.collectionV1(c, p)
 	})
 	each(top["environments"], "environments", func(e gjson.Result, p string) {
-		s.name(fieldOf(e, "name"), p+".name")
+		s.name(fieldOf(e, "name"), pathOf(p, ".name"))
 		s.variables(fieldOf(e, "values"), p+".values")
 	})
 	if g := top["globals"]; g.IsObject() {
@@ -71,10 +71,10 @@ func (s *scanner) collectionV1(c gjson.Result, path string) {
 	if d, ok := f["description"]; ok {
 		s.description(d, pathOf(pre+"description", ""))
 	}
-	s.name(f["name"], pre+"name")
+	s.name(f["name"], pathOf(pre, "name"))
 	each(f["folders"], pre+"folders", func(fo gjson.Result, p string) {
 		ff := collection.Fields(fo)
-		s.name(ff["name"], p+".name")
+		s.name(ff["name"], pathOf(p, ".name"))
 		s.auth(ff["auth"], p+".auth")
 		s.events(ff["events"], p+".events")
 		if d, ok := ff["description"]; ok {
@@ -89,7 +89,7 @@ func (s *scanner) collectionV1(c gjson.Result, path string) {
 				return
 			}
 			resf := collection.Fields(resp)
-			s.name(resf["name"], rp+".name")
+			s.name(resf["name"], pathOf(rp, ".name"))
 			s.headers(resf["headers"], rp+".headers", true)
 			s.cookies(resf["cookies"], rp+".cookies")
 			if t, ok := resf["text"]; ok {
@@ -110,7 +110,7 @@ func (s *scanner) requestV1(r gjson.Result, p string) {
 		return
 	}
 	f := collection.Fields(r)
-	s.name(f["name"], p+".name")
+	s.name(f["name"], pathOf(p, ".name"))
 	s.auth(f["auth"], p+".auth")
 	s.headers(f["headers"], p+".headers", false)
 	s.headers(f["headerData"], p+".headerData", false)
@@ -148,7 +148,7 @@ func (s *scanner) requestV1(r gjson.Result, p string) {
 // document's own item tree only.
 func (s *scanner) items2(c gjson.Result, path string) {
 	f := collection.Fields(c)
-	s.name(fieldOf(f["info"], "name"), path+".info.name")
+	s.name(fieldOf(f["info"], "name"), pathOf(path, ".info.name"))
 	s.auth(f["auth"], path+".auth")
 	s.variables(f["variable"], path+".variable")
 	s.events(f["event"], path+".event")
@@ -158,7 +158,7 @@ func (s *scanner) items2(c gjson.Result, path string) {
 func (s *scanner) itemList(list gjson.Result, path string) {
 	each(list, path, func(it gjson.Result, p string) {
 		f := collection.Fields(it)
-		s.name(f["name"], p+".name")
+		s.name(f["name"], pathOf(p, ".name"))
 		s.variables(f["variable"], p+".variable")
 		s.events(f["event"], p+".event")
 		if d, ok := f["description"]; ok {

@@ -115,7 +115,7 @@ func Find(doc *collection.Document, opts Options) (Result, error) {
 		if root.IsArray() {
 			base = "" // the older globals export: a bare list
 		} else if n, ok := collection.Field(root, "name"); ok {
-			s.name(n, "name")
+			s.name(n, pathOf("name", ""))
 		}
 		s.variables(doc.Variables(), base)
 	}
@@ -216,11 +216,11 @@ func (s *scanner) collection(root gjson.Result) {
 		s.description(d, pathOf("info.description", ""))
 	}
 	if n, ok := collection.Field(top["info"], "name"); ok {
-		s.name(n, "info.name")
+		s.name(n, pathOf("info.name", ""))
 	}
 	collection.Walk(s.doc, func(it *collection.Item) error {
 		if n, ok := it.Fields["name"]; ok {
-			s.name(n, it.Path+".name")
+			s.name(n, pathOf(it.Path, ".name"))
 		}
 		s.variables(it.Fields["variable"], it.Path+".variable")
 		if ev, ok := it.Fields["event"]; ok {
@@ -245,8 +245,8 @@ func (s *scanner) collection(root gjson.Result) {
 // request's, example's or environment's name (a request named after its
 // URL keeps the URL's password; "call with Bearer eyJ…"): a name is not a
 // secret, but a token in it is one, so only the token's bytes go.
-func (s *scanner) name(v gjson.Result, path string) {
-	s.freeText(v, pathOf(path, ""), "name", nameText)
+func (s *scanner) name(v gjson.Result, path lazyPath) {
+	s.freeText(v, path, "name", nameText)
 }
 
 // responses scans saved examples: the original request, the response's
@@ -268,7 +268,7 @@ func (s *scanner) responses(list gjson.Result, path string) {
 				case "body":
 					s.freeText(v, pathOf(p, ".body"), "response body", dataText)
 				case "name":
-					s.name(v, p+".name")
+					s.name(v, pathOf(p, ".name"))
 				}
 				return true
 			})

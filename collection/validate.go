@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"github.com/pmprep/pmprep/internal/jsontext"
+	"github.com/pmprep/pmprep/internal/secretlike"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -35,9 +36,13 @@ func (e *duplicateKeyError) Error() string {
 	return fmt.Sprintf("offset %d: duplicate key %s", e.offset, e.quotedKey())
 }
 
-// quotedKey is the key as it appears in the file, cut short if long.
+// quotedKey is the key as it appears in the file, cut short if long, or
+// redacted when it holds a secret (an error line must not print one).
 func (e *duplicateKeyError) quotedKey() string {
 	const max = 60
+	if secretlike.InName(string(e.key)) {
+		return `"` + secretlike.ShowName(string(e.key)) + `"`
+	}
 	k := e.key
 	if len(k) > max {
 		k = k[:max]

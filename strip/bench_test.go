@@ -122,6 +122,6 @@ func BenchmarkFind(b *testing.B) {
 	text := strings.Repeat("Fetches the orders of a customer: pm.collectionVariables.set(\"last_id\", body.id); ünïcödé, 日本語. ", 20)
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
-		s.find(text, true)
+		s.find(text, dataText)
 	}
 }

@@ -1,8 +1,8 @@
 package strip
 
 import (
-	"encoding/base64"
 	"github.com/pmprep/pmprep/internal/jsontext"
+	"github.com/pmprep/pmprep/internal/secretlike"
 	"regexp"
 	"sort"
 	"strings"
@@ -26,14 +26,25 @@ const (
 	rankScheme        // a credential after Bearer or Basic
 )
 
+// textMode is what find looks for in a text.
+type textMode uint8
+
+const (
+	plainText textMode = iota // a script, a description: strong shapes
+	dataText                  // a body: also JSON members and form fields with secret-looking names
+	nameText                  // a collection's, request's or environment's name: no connection strings
+)
+
 // find returns the secrets in text: strong token shapes (JWT, known token
-// formats, PEM private keys, literal Bearer and Basic credentials) and,
-// with members, the string values of JSON members and form fields with
-// secret-looking names. It never returns a {{variable}} reference's bytes.
-// Each part is a strings.Index scan: most free text holds none.
-func (s *scanner) find(text string, members bool) []found {
+// formats, PEM private keys, literal Bearer and Basic credentials), a
+// URL's password and credential parameters (Postman names a request after
+// its URL), connection strings' keys except in a name, and in data the
+// string values of JSON members and form fields with secret-looking names. It never returns a {{variable}}
+// reference's bytes. Each part is a strings.Index scan: most free text
+// holds none.
+func (s *scanner) find(text string, m textMode) []found {
 	var out []found
-	if members {
+	if m == dataText {
 		out = s.jsonMembers(text, out)
 		out = s.formFields(text, out)
 	}
@@ -41,130 +52,28 @@ func (s *scanner) find(text string, members bool) []found {
 	out = awsSecrets(text, tokens(text, out))
 	out = schemeCredentials(text, out)
 	out = userinfo(text, out)
-	out = connStrings(text, out)
+	if m != nameText {
+		out = connStrings(text, out)
+	}
 	out = s.urlParams(text, out)
 	return out
 }
 
-// tokenByte reports whether c can be part of a JWT or a known token format.
-func tokenByte(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-'
-}
+// tokenByte, wordStart: as secretlike's, which finds the token formats.
+func tokenByte(c byte) bool { return secretlike.TokenByte(c) }
 
-func wordByte(c byte) bool { return tokenByte(c) && c != '-' }
+func wordStart(text string, i int) bool { return secretlike.WordStart(text, i) }
 
-// wordStart reports whether a word starts at text[i]; after a backslash
-// escape (a JavaScript "\n" in a script line) it does too.
-func wordStart(text string, i int) bool {
-	return i == 0 || !wordByte(text[i-1]) || i > 1 && text[i-2] == '\\'
-}
-
-func tokenRun(text string, i int) int {
-	n := 0
-	for i+n < len(text) && tokenByte(text[i+n]) {
-		n++
-	}
-	return n
-}
-
-// tokens finds JWTs and known token formats. A match is widened to the
-// whole run of token characters around it, so no token character is left
-// to form a new token with what follows (a second strip finds nothing).
+// tokens adds the JWTs and known token formats in text to out.
 func tokens(text string, out []found) []found {
-	for at := 0; ; {
-		i := strings.Index(text[at:], "eyJ")
-		if i < 0 {
-			break
+	for _, t := range secretlike.Tokens(text, nil) {
+		kind := "API token"
+		if t.JWT {
+			kind = "JWT"
 		}
-		i += at
-		// An eyJ inside the same run would fail where this one does: skip
-		// the run, or a long run of them takes quadratic time.
-		at = i + 3 + tokenRun(text, i+3)
-		if end := jwtEnd(text, i); end > 0 {
-			out = append(out, tokenAt(text, i, end, "JWT"))
-			at = end
-		}
-	}
-	// Prefixed formats: one pass over the word starts.
-	for i := 0; i < len(text); i++ {
-		fs := byFirst[text[i]]
-		if fs == nil || !wordStart(text, i) {
-			continue
-		}
-		for _, f := range fs {
-			if !strings.HasPrefix(text[i:], f.prefix) {
-				continue
-			}
-			if loc := f.anchored.FindStringIndex(text[i:]); loc != nil {
-				if t := tokenAt(text, i, i+loc[1], "API token"); !placeholderToken(text, t) {
-					out = append(out, t)
-					i = t.ranges[0][1] - 1
-					break
-				}
-			}
-		}
-	}
-	for _, f := range hinted {
-		for at := 0; ; {
-			i := strings.Index(text[at:], f.prefix)
-			if i < 0 {
-				break
-			}
-			i += at
-			at = i + 1
-			start := i - f.back
-			if start < 0 || !wordStart(text, start) {
-				continue
-			}
-			if loc := f.anchored.FindStringIndex(text[start:]); loc != nil {
-				if t := tokenAt(text, start, start+loc[1], "API token"); !placeholderToken(text, t) {
-					out = append(out, t)
-					at = start + loc[1]
-				}
-			}
-		}
+		out = append(out, found{ranges: [][2]int{{t.From, t.To}}, kind: kind, rank: rankToken})
 	}
 	return out
-}
-
-// placeholderToken reports whether a token found is a documented example
-// (AKIAIOSFODNN7EXAMPLE) rather than a credential.
-func placeholderToken(text string, t found) bool {
-	r := t.ranges[0]
-	return strings.Contains(text[r[0]:r[1]], "EXAMPLE")
-}
-
-// jwtEnd returns where the JWT starting at text[i] ("eyJ") ends, or 0: the
-// same shape as jwtShape, with the signature and any further JWE parts.
-func jwtEnd(text string, i int) int {
-	j := i + 3
-	for range 2 { // header and payload
-		n := tokenRun(text, j)
-		if n < 8 {
-			return 0
-		}
-		j += n
-		if j >= len(text) || text[j] != '.' {
-			return 0
-		}
-		j++
-	}
-	j += tokenRun(text, j)
-	for j+1 < len(text) && text[j] == '.' && tokenByte(text[j+1]) {
-		j++
-		j += tokenRun(text, j)
-	}
-	return j
-}
-
-// tokenAt widens [from, to) to the run of token characters around it,
-// keeping a character that a backslash escapes ("\neyJ…" keeps the n).
-func tokenAt(text string, from, to int, kind string) found {
-	for from > 0 && tokenByte(text[from-1]) && !(from > 1 && text[from-2] == '\\') {
-		from--
-	}
-	to += tokenRun(text, to)
-	return found{ranges: [][2]int{{from, to}}, kind: kind, rank: rankToken}
 }
 
 var (
@@ -368,40 +277,9 @@ func schemeCredentials(text string, out []found) []found {
 	return out
 }
 
-func bearerCredential(c string) bool {
-	if len(c) < 16 {
-		return false
-	}
-	letter, digit := false, false
-	for i := 0; i < len(c); i++ {
-		switch b := c[i]; {
-		case '0' <= b && b <= '9':
-			digit = true
-		case 'a' <= b|0x20 && b|0x20 <= 'z':
-			letter = true
-		}
-	}
-	return letter && digit
-}
+func bearerCredential(c string) bool { return secretlike.BearerCredential(c) }
 
-func basicCredential(c string) bool {
-	enc := base64.StdEncoding
-	if !strings.HasSuffix(c, "=") && len(c)%4 != 0 {
-		enc = base64.RawStdEncoding
-	}
-	d, err := enc.DecodeString(c)
-	if err != nil || len(d) < 3 {
-		return false
-	}
-	colon := false
-	for _, b := range d {
-		if b < 0x20 || b > 0x7e {
-			return false
-		}
-		colon = colon || b == ':'
-	}
-	return colon
-}
+func basicCredential(c string) bool { return secretlike.BasicCredential(c) }
 
 // jsonMembers finds the string values of members with secret-looking
 // names in a text that looks like JSON (a token endpoint's response,

@@ -51,11 +51,11 @@ type segment struct {
 // freeText finds and cuts the secrets in one JSON string at a free-text
 // position; where names it in the kind ("JWT in script"), members adds
 // JSON members and form fields with secret-looking names.
-func (s *scanner) freeText(v gjson.Result, path lazyPath, where string, members bool) {
-	if v.Type != gjson.String || len(v.Str) < 5 || len(s.find(v.Str, members)) == 0 {
+func (s *scanner) freeText(v gjson.Result, path lazyPath, where string, m textMode) {
+	if v.Type != gjson.String || len(v.Str) < 5 || len(s.find(v.Str, m)) == 0 {
 		return // gjson's decoded copy says whether to decode with offsets
 	}
-	s.cutText([]segment{{v: v, path: path, t: decodeText(v.Raw)}}, where, members)
+	s.cutText([]segment{{v: v, path: path, t: decodeText(v.Raw)}}, where, m)
 }
 
 // events scans the scripts of an event list.
@@ -67,7 +67,7 @@ func (s *scanner) events(list gjson.Result, path string) {
 	list.ForEach(func(_, ev gjson.Result) bool {
 		if sc, ok := collection.Field(ev, "script"); ok {
 			if sc.Type == gjson.String {
-				s.freeText(sc, lazyPath{path, i, ".script", -1, ""}, "script", false)
+				s.freeText(sc, lazyPath{path, i, ".script", -1, ""}, "script", plainText)
 			} else if exec, ok := collection.Field(sc, "exec"); ok {
 				s.script(exec, lazyPath{path, i, ".script.exec", -1, ""})
 			}
@@ -82,7 +82,7 @@ func (s *scanner) events(list gjson.Result, path string) {
 // starts a PEM block.
 func (s *scanner) script(exec gjson.Result, path lazyPath) {
 	if exec.Type == gjson.String {
-		s.freeText(exec, path, "script", false)
+		s.freeText(exec, path, "script", plainText)
 		return
 	}
 	if !exec.IsArray() {
@@ -97,7 +97,7 @@ func (s *scanner) script(exec gjson.Result, path lazyPath) {
 	if !strings.Contains(exec.Raw, "-----BEGIN ") {
 		i := 0
 		exec.ForEach(func(_, l gjson.Result) bool {
-			s.freeText(l, line(i), "script", false)
+			s.freeText(l, line(i), "script", plainText)
 			i++
 			return true
 		})
@@ -113,25 +113,25 @@ func (s *scanner) script(exec gjson.Result, path lazyPath) {
 		i++
 		return true
 	})
-	s.cutText(segs, "script", false)
+	s.cutText(segs, "script", plainText)
 }
 
 // description scans a description: a string, or {"content": …}.
 func (s *scanner) description(d gjson.Result, path lazyPath) {
 	switch {
 	case d.Type == gjson.String:
-		s.freeText(d, path, "description", false)
+		s.freeText(d, path, "description", plainText)
 	case d.IsObject():
 		if c, ok := collection.Field(d, "content"); ok {
 			path.suffix += ".content"
-			s.freeText(c, path, "description", false)
+			s.freeText(c, path, "description", plainText)
 		}
 	}
 }
 
 // cutText finds the secrets in the segments' joined text, reports them and
 // cuts them, one edit per string.
-func (s *scanner) cutText(segs []segment, where string, members bool) {
+func (s *scanner) cutText(segs []segment, where string, m textMode) {
 	var text string
 	if len(segs) == 1 {
 		text = segs[0].t.text
@@ -149,7 +149,7 @@ func (s *scanner) cutText(segs []segment, where string, members bool) {
 		g := segs[segOf(f.ranges[0][0])]
 		return s.allowed(g.path.String(), f.key, false)
 	}
-	fs, silenced := s.settle(text, members, allowed)
+	fs, silenced := s.settle(text, m, allowed)
 	s.silenced += silenced
 
 	cuts := make([][][2]int, len(segs))
@@ -191,7 +191,7 @@ func (s *scanner) cutText(segs []segment, where string, members bool) {
 // silenced. Cutting can bring text together that find would read as a new
 // secret (a member name meeting its colon); settle looks again until
 // nothing new appears, so a second strip finds nothing.
-func (s *scanner) settle(text string, members bool, allowed func(found) bool) (cut []found, silenced int) {
+func (s *scanner) settle(text string, m textMode, allowed func(found) bool) (cut []found, silenced int) {
 	keep := func(fs []found) []found {
 		out := fs[:0]
 		for _, f := range fs {
@@ -203,11 +203,11 @@ func (s *scanner) settle(text string, members bool, allowed func(found) bool) (c
 		}
 		return out
 	}
-	cut = keep(resolve(s.find(text, members)))
+	cut = keep(resolve(s.find(text, m)))
 	first := silenced
 	for round := 0; round < 8 && len(cut) > 0; round++ {
 		rest, back := without(text, cut)
-		more := keep(resolve(s.find(rest, members)))
+		more := keep(resolve(s.find(rest, m)))
 		if len(more) == 0 {
 			break
 		}

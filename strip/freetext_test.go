@@ -44,6 +44,11 @@ func TestFind(t *testing.T) {
 		{"Stripe", "sk_live_" + strings.Repeat("Z9", 10), "", false, []string{"API token"}},
 		{"Google", "?key=AIza" + strings.Repeat("B", 35) + "&q=1", "?key=&q=1", false, []string{"API token"}},
 		{"a token run is cut whole", "x " + testGitHub + "trailing_more-chars y", "x  y", false, []string{"API token"}},
+		{"ADO.NET double-quoted password", `Server=x;User Id=u;Password="S3cr;et""Part2";Encrypt=True`, `Server=x;User Id=u;Password="";Encrypt=True`, false, []string{"connection string Password"}},
+		{"ADO.NET single-quoted password", "Server=x;User Id=u;Password='S3cretPart2';", "Server=x;User Id=u;Password='';", false, []string{"connection string Password"}},
+		{"ADO.NET quoted password at the end", `Server=x;Password="S3cr;etPart2"`, `Server=x;Password=""`, false, []string{"connection string Password"}},
+		{"ODBC braced password", "Driver={ODBC};Server=x;Uid=u;Pwd={S3cr;et}}Part2};", "Driver={ODBC};Server=x;Uid=u;Pwd={};", false, []string{"connection string Pwd"}},
+		{"ODBC unclosed brace is left", "Server=x;Pwd={S3cr", "Server=x;Pwd={S3cr", false, nil},
 		{"Bearer literal", "Authorization: Bearer abcdef0123456789abcdef", "Authorization: Bearer ", false, []string{"Bearer credential"}},
 		{"Bearer JWT", "-H 'Authorization: Bearer " + testJWT + "'", "-H 'Authorization: Bearer '", false, []string{"JWT"}},
 		{"Basic literal", "Basic dXNlcjpwYXNzd29yZA== works", "Basic  works", false, []string{"Basic credential"}},
@@ -103,7 +108,7 @@ func TestFind(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := &scanner{names: map[nameRule]bool{}}
-			fs, _ := s.settle(tc.in, tc.members, func(found) bool { return false })
+			fs, _ := s.settle(tc.in, modeOf(tc.members), func(found) bool { return false })
 			got, _ := without(tc.in, fs)
 			if got != tc.want {
 				t.Errorf("got  %q\nwant %q", got, tc.want)
@@ -115,7 +120,7 @@ func TestFind(t *testing.T) {
 			if diff := cmp.Diff(tc.kinds, kinds); diff != "" {
 				t.Errorf("kinds (-want +got):\n%s", diff)
 			}
-			if again := s.find(got, tc.members); len(again) > 0 {
+			if again := s.find(got, modeOf(tc.members)); len(again) > 0 {
 				t.Errorf("a second look finds %+v", again)
 			}
 		})
@@ -156,9 +161,9 @@ func TestFindSettles(t *testing.T) {
 			b.WriteString(pieces[rng.IntN(len(pieces))])
 		}
 		text, members := b.String(), rng.IntN(2) == 0
-		fs, _ := s.settle(text, members, func(found) bool { return false })
+		fs, _ := s.settle(text, modeOf(members), func(found) bool { return false })
 		rest, _ := without(text, fs)
-		if again := s.find(rest, members); len(again) > 0 {
+		if again := s.find(rest, modeOf(members)); len(again) > 0 {
 			t.Fatalf("%q (members %v) -> %q, found again: %+v (seed %d)", text, members, rest, again, *seed)
 		}
 		if strings.Count(rest, "{{x}}") != strings.Count(text, "{{x}}") {
@@ -196,7 +201,7 @@ func TestFindLinear(t *testing.T) {
 		strings.Repeat("0123456789abcdef0123456789abcdef-us", 10000),
 	} {
 		start := time.Now()
-		s.settle(in, true, func(found) bool { return false })
+		s.settle(in, dataText, func(found) bool { return false })
 		if d := time.Since(start); d > 2*time.Second {
 			t.Errorf("%.20q…: %v", in, d)
 		}
@@ -488,15 +493,18 @@ func TestSecretNamesRedacted(t *testing.T) {
 	gh := "ghp_" + strings.Repeat("Rd7", 12)
 	sk := "Rd7Rd7Rd7Rd7Rd7Rd7Rd71234"
 	jwt := "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYWtlIn0.c2lnbmF0dXJl"
-	in := `{` + v21 + `, "variable": [{"key": "` + gh + `", "value": "v"}, {"key": "Bearer ` + jwt + `", "value": "w"}], "item": [{"request": {` +
-		`"header": [{"key": "X-Api-Key ` + sk + `", "value": "k"}], ` +
+	// The review's shapes: a Bearer credential after a header name, a URL
+	// with a userinfo password, a token glued behind a word.
+	bearer, userinfo, glued := "Authorization: Bearer abcdefghij1234567890", "https://u:Sup3rPass@h", "password_sk_live_51HfakeFAKEfake0123456789abcdEF"
+	in := `{` + v21 + `, "variable": [{"key": "` + gh + `", "value": "v"}, {"key": "Bearer ` + jwt + `", "value": "w"}, {"key": "` + glued + `", "value": "realpass"}], "item": [{"request": {` +
+		`"header": [{"key": "X-Api-Key ` + sk + `", "value": "k"}, {"key": "` + bearer + `", "value": "x"}, {"key": "` + userinfo + `", "value": "1"}], ` +
 		`"url": {"raw": "https://h/", "query": [{"key": "` + gh + `", "value": "t"}]}, ` +
 		`"body": {"mode": "urlencoded", "urlencoded": [{"key": "X-Auth-Token: ` + sk + `", "value": "p"}]}}}, ` +
 		`{"request": {"url": "https://h/", "header": "Accept: */*\nX-Api-Key ` + sk + `: v\n"}}]}`
 	res := checkStrip(t, "t.json", []byte(in), Options{})
 	inNames := 0
 	for _, f := range res.Findings {
-		for _, secret := range []string{gh[4:], sk, jwt[10:]} {
+		for _, secret := range []string{gh[4:], sk, jwt[10:], "abcdefghij1234567890", "Sup3rPass", "51HfakeFAKE"} {
 			if strings.Contains(f.Kind, secret) || strings.Contains(f.Key, secret) || strings.Contains(f.Path, secret) {
 				t.Errorf("finding %s: %s (key %q) prints a secret held in a name", f.Path, f.Kind, f.Key)
 			}
@@ -508,8 +516,8 @@ func TestSecretNamesRedacted(t *testing.T) {
 			}
 		}
 	}
-	if inNames != 6 {
-		t.Errorf("%d secrets in names reported, want 6: %+v", inNames, res.Findings)
+	if inNames != 9 {
+		t.Errorf("%d secrets in names reported, want 9: %+v", inNames, res.Findings)
 	}
 	for name, want := range map[string]string{
 		gh:                           "ghp_…[redacted]",
@@ -523,4 +531,13 @@ func TestSecretNamesRedacted(t *testing.T) {
 			t.Errorf("kindName(%q) = %q, want %q", name, got, want)
 		}
 	}
+}
+
+// modeOf is the text mode of a case that does (data) or does not read
+// JSON members and form fields.
+func modeOf(members bool) textMode {
+	if members {
+		return dataText
+	}
+	return plainText
 }

@@ -23,6 +23,7 @@ func (s *scanner) dump(root gjson.Result) {
 		s.collectionV1(c, p)
 	})
 	each(top["environments"], "environments", func(e gjson.Result, p string) {
+		s.name(fieldOf(e, "name"), pathOf(p, ".name"))
 		s.variables(fieldOf(e, "values"), p+".values")
 	})
 	if g := top["globals"]; g.IsObject() {
@@ -70,8 +71,10 @@ func (s *scanner) collectionV1(c gjson.Result, path string) {
 	if d, ok := f["description"]; ok {
 		s.description(d, pathOf(pre+"description", ""))
 	}
+	s.name(f["name"], pathOf(pre, "name"))
 	each(f["folders"], pre+"folders", func(fo gjson.Result, p string) {
 		ff := collection.Fields(fo)
+		s.name(ff["name"], pathOf(p, ".name"))
 		s.auth(ff["auth"], p+".auth")
 		s.events(ff["events"], p+".events")
 		if d, ok := ff["description"]; ok {
@@ -86,10 +89,11 @@ func (s *scanner) collectionV1(c gjson.Result, path string) {
 				return
 			}
 			resf := collection.Fields(resp)
+			s.name(resf["name"], pathOf(rp, ".name"))
 			s.headers(resf["headers"], rp+".headers", true)
 			s.cookies(resf["cookies"], rp+".cookies")
 			if t, ok := resf["text"]; ok {
-				s.freeText(t, pathOf(rp, ".text"), "response body", true)
+				s.freeText(t, pathOf(rp, ".text"), "response body", dataText)
 			}
 			if req := resf["request"]; req.IsObject() {
 				s.requestV1(req, rp+".request")
@@ -106,6 +110,7 @@ func (s *scanner) requestV1(r gjson.Result, p string) {
 		return
 	}
 	f := collection.Fields(r)
+	s.name(f["name"], pathOf(p, ".name"))
 	s.auth(f["auth"], p+".auth")
 	s.headers(f["headers"], p+".headers", false)
 	s.headers(f["headerData"], p+".headerData", false)
@@ -118,7 +123,7 @@ func (s *scanner) requestV1(r gjson.Result, p string) {
 	}
 	s.fieldList(f["data"], p, "data", label)
 	if raw, ok := f["rawModeData"]; ok {
-		s.freeText(raw, pathOf(p, ".rawModeData"), "raw body", true)
+		s.freeText(raw, pathOf(p, ".rawModeData"), "raw body", dataText)
 	}
 	if h := f["helperAttributes"]; h.IsObject() {
 		h.ForEach(func(k, v gjson.Result) bool {
@@ -130,7 +135,7 @@ func (s *scanner) requestV1(r gjson.Result, p string) {
 	}
 	for _, sc := range []string{"preRequestScript", "tests"} {
 		if v, ok := f[sc]; ok {
-			s.freeText(v, pathOf(p, "."+sc), "script", false)
+			s.freeText(v, pathOf(p, "."+sc), "script", plainText)
 		}
 	}
 	s.events(f["events"], p+".events")
@@ -143,6 +148,7 @@ func (s *scanner) requestV1(r gjson.Result, p string) {
 // document's own item tree only.
 func (s *scanner) items2(c gjson.Result, path string) {
 	f := collection.Fields(c)
+	s.name(fieldOf(f["info"], "name"), pathOf(path, ".info.name"))
 	s.auth(f["auth"], path+".auth")
 	s.variables(f["variable"], path+".variable")
 	s.events(f["event"], path+".event")
@@ -152,6 +158,7 @@ func (s *scanner) items2(c gjson.Result, path string) {
 func (s *scanner) itemList(list gjson.Result, path string) {
 	each(list, path, func(it gjson.Result, p string) {
 		f := collection.Fields(it)
+		s.name(f["name"], pathOf(p, ".name"))
 		s.variables(f["variable"], p+".variable")
 		s.events(f["event"], p+".event")
 		if d, ok := f["description"]; ok {

@@ -13,7 +13,11 @@ import (
 )
 
 // Secrets planted by the pre-commit tests; they must never be printed.
-var hookSecrets = []string{"pmprep-e2e-fake-bearer-1", "pmprep-e2e-fake-header-2", "pmprep-e2e-fake-env-3", "pmprep-e2e-fake-query-4"}
+var hookSecrets = []string{"pmprep-e2e-fake-bearer-1", "pmprep-e2e-fake-header-2", "pmprep-e2e-fake-env-3", "pmprep-e2e-fake-query-4", "pmprep-e2e-fake-v3-5"}
+
+// hookRequestV3 is a collection format v3 request (Postman 12's YAML)
+// with a bearer token: the hooks match v3 files too.
+const hookRequestV3 = "$kind: http-request\nurl: https://api.example.test/me\nmethod: GET\nauth:\n  type: bearer\n  credentials:\n    token: pmprep-e2e-fake-v3-5\n"
 
 const hookCollection = `{
 	"info": {"name": "hooked", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
@@ -103,7 +107,8 @@ func testStripHook(t *testing.T, h *hookEnv, hook string) {
 		": item[0].request.url.raw: query parameter access_token",
 		"dev.postman_environment.json:6:",
 		": values[1].value: secret variable client_secret",
-		"pmprep strip: 4 secrets stripped in 2 files",
+		"api/Me.request.yaml:7:12: auth.credentials.token: bearer token",
+		"pmprep strip: 5 secrets stripped in 3 files",
 		"files were modified by this hook",
 	} {
 		if !strings.Contains(out, want) {
@@ -113,7 +118,7 @@ func testStripHook(t *testing.T, h *hookEnv, hook string) {
 	if _, err := h.run(work, "git", "rev-parse", "--verify", "HEAD"); err == nil {
 		t.Error("a commit was made")
 	}
-	for _, f := range []string{"api.postman_collection.json", "dev.postman_environment.json"} {
+	for _, f := range []string{"api.postman_collection.json", "dev.postman_environment.json", "api/Me.request.yaml"} {
 		if data := read(t, filepath.Join(work, f)); containsSecret(string(data)) {
 			t.Errorf("%s still holds a planted secret after the hook", f)
 		}
@@ -130,7 +135,7 @@ func testStripHook(t *testing.T, h *hookEnv, hook string) {
 	if !strings.Contains(out, "Passed") {
 		t.Errorf("hook did not report Passed:\n%s", redact(out))
 	}
-	for _, f := range []string{"api.postman_collection.json", "dev.postman_environment.json"} {
+	for _, f := range []string{"api.postman_collection.json", "dev.postman_environment.json", "api/Me.request.yaml"} {
 		if committed := h.must(t, work, "git", "show", "HEAD:"+f); containsSecret(committed) {
 			t.Errorf("committed %s holds a planted secret", f)
 		}
@@ -145,8 +150,12 @@ func testCheckHook(t *testing.T, h *hookEnv, hook string) {
 	if err == nil {
 		t.Fatalf("the commit with secrets was accepted:\n%s", redact(out))
 	}
-	if !strings.Contains(out, "pmprep strip: 4 secrets found in 2 files (--check: nothing written)") {
-		t.Errorf("hook output lacks the count line:\n%s", redact(out))
+	if !strings.Contains(out, "pmprep strip: 5 secrets found in 3 files (--check: nothing written)") ||
+		!strings.Contains(out, "api/Me.request.yaml:7:12: auth.credentials.token: bearer token") {
+		t.Errorf("hook output lacks the v3 finding or the count line:\n%s", redact(out))
+	}
+	if got := string(read(t, filepath.Join(work, "api/Me.request.yaml"))); got != hookRequestV3 {
+		t.Error("pmprep-check changed the v3 request")
 	}
 	if got := string(read(t, filepath.Join(work, "api.postman_collection.json"))); got != hookCollection {
 		t.Error("pmprep-check changed the collection")
@@ -236,6 +245,64 @@ func TestPlainGitHook(t *testing.T) {
 	if log := h.must(t, work, "git", "log", "--oneline"); strings.Contains(log, "gone from the working copy") {
 		t.Error("the commit was made")
 	}
+	h.must(t, work, "git", "reset", "-q", "--", "staged.postman_environment.json")
+	if err := os.Remove(staged); err != nil {
+		t.Fatal(err)
+	}
+
+	// A v3 request (collection format v3 YAML) with a secret: refused.
+	if err := os.MkdirAll(filepath.Join(work, "api", ".resources"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(work, "api", "Me.request.yaml"), hookRequestV3)
+	write(t, filepath.Join(work, "api", ".resources", "definition.yaml"), "$kind: collection\nname: api\n")
+	h.must(t, work, "git", "add", "-A")
+	out, err = h.run(work, "git", "commit", "-m", "v3 secret")
+	if err == nil {
+		t.Fatalf("a v3 request with a secret was committed:\n%s", redact(out))
+	}
+	if containsSecret(out) || !strings.Contains(out, "api/Me.request.yaml:7:12: auth.credentials.token: bearer token") ||
+		!strings.Contains(out, "pmprep strip: 1 secret found in 1 file") || !strings.Contains(out, "secrets in the staged files") {
+		t.Errorf("unexpected hook output:\n%s", redact(out))
+	}
+	if containsSecret(string(read(t, filepath.Join(work, "api", "Me.request.yaml")))) {
+		t.Error("the v3 request still holds its secret after the hook")
+	}
+	h.must(t, work, "git", "add", "-A")
+	if out, err := h.run(work, "git", "commit", "-m", "v3, stripped"); err != nil {
+		t.Fatalf("the stripped v3 commit was refused: %v\n%s", err, redact(out))
+	}
+
+	// A staged symlink is not checked as its target's path (git stores
+	// that text): a clean commit with one passes.
+	if err := os.Symlink("dev.postman_environment.json", filepath.Join(work, "link.postman_environment.json")); err != nil {
+		t.Fatal(err)
+	}
+	h.must(t, work, "git", "add", "-A")
+	if out, err := h.run(work, "git", "commit", "-m", "symlink"); err != nil {
+		t.Fatalf("a clean commit staging a symlink was refused: %v\n%s", err, redact(out))
+	}
+
+	// A name starting with "-" is a file, not a flag.
+	write(t, filepath.Join(work, "-dash.postman_environment.json"), hookEnvironment)
+	h.must(t, work, "git", "add", "-A")
+	out, err = h.run(work, "git", "commit", "-m", "dash")
+	if err == nil || containsSecret(out) || !strings.Contains(out, "-dash.postman_environment.json:6:") || strings.Contains(out, "flag provided") {
+		t.Errorf("a secret in -dash.postman_environment.json: want it found and refused (%v):\n%s", err, redact(out))
+	}
+	h.must(t, work, "git", "rm", "-q", "-f", "--cached", "--", "-dash.postman_environment.json")
+	if err := os.Remove(filepath.Join(work, "-dash.postman_environment.json")); err != nil {
+		t.Fatal(err)
+	}
+
+	// A file pmprep cannot read (exit 2) is not reported as secrets, and
+	// nothing is stripped.
+	write(t, filepath.Join(work, "broken.postman_environment.json"), `{"values": [`)
+	h.must(t, work, "git", "add", "-A")
+	out, err = h.run(work, "git", "commit", "-m", "broken")
+	if err == nil || strings.Contains(out, "secrets in the staged files") || !strings.Contains(out, "pmprep could not check the staged files (exit 2") {
+		t.Errorf("a broken file: want the commit refused with what failed, not \"secrets\" (%v):\n%s", err, redact(out))
+	}
 }
 
 func write(t *testing.T, path, text string) {
@@ -296,8 +363,9 @@ func (h *hookEnv) repo(t *testing.T, hook string) string {
 		"api.postman_collection.json":  hookCollection,
 		"dev.postman_environment.json": hookEnvironment,
 		"notes.json":                   hookOther,
+		"api/Me.request.yaml":          hookRequestV3,
 	}
-	if err := os.MkdirAll(work, 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(work, "api"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	for name, text := range files {

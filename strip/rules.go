@@ -30,6 +30,11 @@ var credentialParams = map[string]map[string]bool{
 // looks like (lower case): Set-Cookie in saved responses.
 var secretHeaders = set("authorization", "proxy-authorization", "cookie", "set-cookie")
 
+// signatureHeaders carry a request's HMAC signature, replayable while it
+// is valid: secret as headers only (a "signature" member of API data in a
+// saved response is data).
+var signatureHeaders = set("x-signature", "signature")
+
 // notSecretMembers look secret but, as JSON member names in API data, are
 // mostly not: Fastly's stats count "pass" (requests passed to the origin).
 var notSecretMembers = set("pass")
@@ -212,7 +217,7 @@ func (s *scanner) byName(name string, r rule) bool {
 	if !ok {
 		switch r {
 		case ruleHeader:
-			secret = secretHeader(name)
+			secret = secretHeader(name) || signatureHeaders[strings.ToLower(strings.TrimSpace(name))]
 		case ruleQuery:
 			secret = secretQuery(name)
 		case ruleMember:
@@ -229,11 +234,55 @@ func (s *scanner) byName(name string, r rule) bool {
 	return secret
 }
 
+// settingValue reports whether a value under a secret-looking name is a
+// setting about the secret, never the secret itself: an AWS ARN (a Secrets
+// Manager secret's address, secret_arn), or a header's name under a name
+// that ends in "header" (api_key_header: X-API-Key, token_header:
+// Authorization). A value with anything beyond a header name's letters,
+// digits and dashes ("Bearer …", a token) stays a secret.
+func settingValue(name, value string) bool {
+	if strings.HasPrefix(value, "arn:aws") && strings.Count(value, ":") >= 5 {
+		return true
+	}
+	if !headerNameValue(value) {
+		return false
+	}
+	ws := secretlike.Words(name)
+	return len(ws) > 1 && (ws[len(ws)-1] == "header" || ws[len(ws)-1] == "headers")
+}
+
+// headerNameValue reports whether v reads as an HTTP header's name:
+// Authorization, Cookie, or dash-joined words starting with a letter
+// (X-API-Key, Ocp-Apim-Subscription-Key).
+func headerNameValue(v string) bool {
+	if secretHeaders[strings.ToLower(v)] {
+		return true
+	}
+	parts := strings.Split(v, "-")
+	if len(parts) < 2 || len(v) > 64 {
+		return false
+	}
+	for _, p := range parts {
+		if p == "" || !isLetter(p[0]) {
+			return false
+		}
+		for i := 1; i < len(p); i++ {
+			if !isLetter(p[i]) && !('0' <= p[i] && p[i] <= '9') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // classify decides whether value, held under name, is a secret. It returns
 // the reason to show after the kind ("" when the name decided) and whether
 // it is a secret.
 func (s *scanner) classify(name, value string, r rule) (why string, secret bool) {
 	if s.byName(name, r) {
+		if r != ruleAlways && settingValue(name, value) {
+			return "", false
+		}
 		return "", literal(value)
 	}
 	// Most values are neither: look at the shape before at references.

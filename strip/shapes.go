@@ -88,7 +88,10 @@ var connKeys = set("accountkey", "sharedaccesskey", "password", "pwd", "sharedac
 // (DefaultEndpointsProtocol=https;AccountName=a;AccountKey=…;) and cuts
 // the values of the secret keys. The key must start the string or follow
 // ; or white space, and the pair end at ; or the end, so
-// "password = x" in a script is not one.
+// "password = x" in a script is not one. A value may be quoted, as
+// ADO.NET allows (Password="a;b" or 'a;b', a doubled quote standing for
+// one), or braced, as ODBC does (Pwd={a;b}, "}}" standing for "}"): the
+// text between the quotes or braces is cut, ; included, and they stay.
 func connStrings(text string, out []found) []found {
 	for at := 0; ; {
 		i := indexFrom(text, "=", at)
@@ -106,23 +109,57 @@ func connStrings(text string, out []found) []found {
 		if k > 0 && text[k-1] != ';' && text[k-1] != ' ' && text[k-1] != '"' && text[k-1] != '\n' {
 			continue
 		}
-		// A value ends within maxConnValue bytes (an account key is 88):
-		// bounded, so a text of many "Password=" stays linear.
-		e, stop := i+1, min(len(text), i+1+maxConnValue)
-		for e < stop && text[e] != ';' && text[e] != '"' && text[e] != '\'' && text[e] != '\n' && text[e] != '\r' && text[e] != '&' {
-			e++
-		}
-		if e == i+1 || e == stop && stop < len(text) || !strings.Contains(text[max(0, k-200):min(len(text), e+1)], ";") {
+		from, e, next, ok := connValue(text, i+1)
+		if !ok || !strings.Contains(text[max(0, k-200):min(len(text), next+1)], ";") {
 			continue // no ; around: not a connection string
 		}
-		if v := text[i+1 : e]; !literal(v) || v[0] == ' ' {
+		if v := text[from:e]; !literal(v) || v[0] == ' ' {
 			continue
 		}
-		if rs := literalRanges(text, i+1, e); len(rs) > 0 {
+		if rs := literalRanges(text, from, e); len(rs) > 0 {
 			out = append(out, found{ranges: rs, kind: "connection string " + text[k:i], rank: rankPart})
 		}
-		at = e
+		at = next
 	}
+}
+
+// connValue reads the connection-string value at text[i]: it returns the
+// bytes to cut, [from, to), where the pair ends, and whether there is a
+// value. A value ends within maxConnValue bytes (an account key is 88):
+// bounded, so a text of many "Password=" stays linear.
+func connValue(text string, i int) (from, to, end int, ok bool) {
+	stop := min(len(text), i+maxConnValue)
+	if i < len(text) && (text[i] == '"' || text[i] == '\'' || text[i] == '{') {
+		closer := text[i]
+		if closer == '{' {
+			closer = '}'
+		}
+		for j := i + 1; j < stop; j++ {
+			if text[j] != closer {
+				continue
+			}
+			if j+1 < len(text) && text[j+1] == closer {
+				j++ // a doubled quote or brace stands for one
+				continue
+			}
+			// The closer ends the value only where the pair ends.
+			if j+1 == len(text) || text[j+1] == ';' || text[j+1] == ' ' || text[j+1] == '"' || text[j+1] == '\'' || text[j+1] == '\n' || text[j+1] == '\r' {
+				return i + 1, j, j + 1, j > i+1
+			}
+		}
+		if text[i] == '{' {
+			return 0, 0, 0, false // an unclosed brace: not a value strip can bound
+		}
+		// A lone quote: read the value plainly (Password="x in a script).
+	}
+	e := i
+	for e < stop && text[e] != ';' && text[e] != '"' && text[e] != '\'' && text[e] != '\n' && text[e] != '\r' && text[e] != '&' {
+		e++
+	}
+	if e == i || e == stop && stop < len(text) {
+		return 0, 0, 0, false
+	}
+	return i, e, e, true
 }
 
 // maxConnValue is the longest connection-string value looked at.

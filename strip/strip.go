@@ -114,6 +114,8 @@ func Find(doc *collection.Document, opts Options) (Result, error) {
 		base := "values"
 		if root.IsArray() {
 			base = "" // the older globals export: a bare list
+		} else if n, ok := collection.Field(root, "name"); ok {
+			s.name(n, pathOf("name", ""))
 		}
 		s.variables(doc.Variables(), base)
 	}
@@ -213,7 +215,13 @@ func (s *scanner) collection(root gjson.Result) {
 	if d, ok := collection.Field(top["info"], "description"); ok {
 		s.description(d, pathOf("info.description", ""))
 	}
+	if n, ok := collection.Field(top["info"], "name"); ok {
+		s.name(n, pathOf("info.name", ""))
+	}
 	collection.Walk(s.doc, func(it *collection.Item) error {
+		if n, ok := it.Fields["name"]; ok {
+			s.name(n, pathOf(it.Path, ".name"))
+		}
 		s.variables(it.Fields["variable"], it.Path+".variable")
 		if ev, ok := it.Fields["event"]; ok {
 			s.events(ev, it.Path+".event")
@@ -233,6 +241,14 @@ func (s *scanner) collection(root gjson.Result) {
 	})
 }
 
+// name cuts the credentials pasted into a collection's, folder's,
+// request's, example's or environment's name (a request named after its
+// URL keeps the URL's password; "call with Bearer eyJ…"): a name is not a
+// secret, but a token in it is one, so only the token's bytes go.
+func (s *scanner) name(v gjson.Result, path lazyPath) {
+	s.freeText(v, path, "name", nameText)
+}
+
 // responses scans saved examples: the original request, the response's
 // headers and cookies, and its body (a token endpoint's response saved as
 // an example holds the tokens it issued).
@@ -250,7 +266,9 @@ func (s *scanner) responses(list gjson.Result, path string) {
 				case "cookie":
 					s.cookies(v, p+".cookie")
 				case "body":
-					s.freeText(v, pathOf(p, ".body"), "response body", true)
+					s.freeText(v, pathOf(p, ".body"), "response body", dataText)
+				case "name":
+					s.name(v, pathOf(p, ".name"))
 				}
 				return true
 			})
@@ -356,7 +374,7 @@ func hasParts(v gjson.Result) bool {
 // one: a URL's password, a connection string's key, a credential in a
 // URL's query.
 func (s *scanner) valueParts(v gjson.Result, path, where string) {
-	s.freeText(v, pathOf(path, ""), where, false)
+	s.freeText(v, pathOf(path, ""), where, plainText)
 }
 
 // entry is one {"key": …, "value": …} element of a header, query, body
@@ -616,14 +634,14 @@ func (s *scanner) body(b gjson.Result, path string) {
 	s.fieldList(f["urlencoded"], path, "urlencoded", "urlencoded field ")
 	s.fieldList(f["formdata"], path, "formdata", "form-data field ")
 	if raw, ok := f["raw"]; ok {
-		s.freeText(raw, pathOf(path, ".raw"), "raw body", true)
+		s.freeText(raw, pathOf(path, ".raw"), "raw body", dataText)
 	}
 	if g := f["graphql"]; g.IsObject() {
 		if q, ok := collection.Field(g, "query"); ok {
-			s.freeText(q, pathOf(path, ".graphql.query"), "GraphQL query", false)
+			s.freeText(q, pathOf(path, ".graphql.query"), "GraphQL query", plainText)
 		}
 		if v, ok := collection.Field(g, "variables"); ok {
-			s.freeText(v, pathOf(path, ".graphql.variables"), "GraphQL variables", true)
+			s.freeText(v, pathOf(path, ".graphql.variables"), "GraphQL variables", dataText)
 		}
 	}
 }

@@ -143,35 +143,9 @@ func kindName(name string) string {
 	return name[:cut] + "…"
 }
 
-// secretName reports whether a name holds a secret: a token format, a
-// JWT, or a credential after the name's first word (a header name pasted
-// as "X-Api-Key 9f8e…"). Names are short: a secret needs 16 bytes.
-func secretName(name string) bool {
-	if len(name) < 16 {
-		return false
-	}
-	if shape(name) != "" || len(tokens(name, nil)) > 0 {
-		return true
-	}
-	_, rest, ok := strings.Cut(strings.TrimSpace(name), " ")
-	if !ok {
-		_, rest, ok = strings.Cut(name, ":")
-	}
-	rest = strings.TrimSpace(rest)
-	return ok && !strings.ContainsAny(rest, " \t") && bearerCredential(rest) && !secretlike.Placeholder(rest)
-}
+// secretName reports whether a name holds a secret (secretlike.InName).
+func secretName(name string) bool { return secretlike.InName(name) }
 
-// redacted is a name holding a secret as a report shows it: what comes
-// before the secret, if that is a short word, else its first 4 bytes.
-func redacted(name string) string {
-	cut := 4
-	for cut > 0 && !utf8.RuneStart(name[cut]) {
-		cut--
-	}
-	head := name[:cut]
-	if i := strings.IndexAny(name, " :"); i > 0 && i <= 32 && !secretName(name[:i]) {
-		head = name[:i] + " "
-	}
-	q := strconv.QuoteToGraphic(head)
-	return q[1:len(q)-1] + "…[redacted]"
-}
+// redacted is a name holding a secret as a report shows it
+// (secretlike.ShowName).
+func redacted(name string) string { return secretlike.ShowName(name) }

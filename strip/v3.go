@@ -22,6 +22,9 @@ type V3Finding struct {
 	Kind string              // what it is, as for v2.1: "bearer token", "Authorization header", "query parameter access_token"
 	Key  string              // the credential, header, parameter or variable name
 	Pos  collection.Position // line and column of the scalar holding it
+	// InName: the secret is in a key (a header or variable name):
+	// reported, not blanked, as for v2.1.
+	InName bool
 }
 
 // V3Result is what ScanV3 found and did to one file.
@@ -44,6 +47,19 @@ func IsV3File(name string) bool {
 	return base == "definition.yaml" || base == "definition.yml"
 }
 
+// IsPostmanFile reports whether name is a Postman JSON export strip reads
+// when it walks a directory: a collection, environment or globals export,
+// or an "Export data" dump (the names the pre-commit hooks match).
+func IsPostmanFile(name string) bool {
+	base := filepath.Base(name)
+	for _, suffix := range []string{".postman_collection.json", ".postman_environment.json", ".postman_globals.json", ".postman.json"} {
+		if strings.HasSuffix(base, suffix) {
+			return true
+		}
+	}
+	return false
+}
+
 // ScanV3 finds the secrets of one v3 file (name decides its kind; it is
 // also what errors print) and blanks them.
 func ScanV3(name string, data []byte, opts Options) (V3Result, error) {
@@ -53,6 +69,7 @@ func ScanV3(name string, data []byte, opts Options) (V3Result, error) {
 	}
 	s := &v3scanner{scanner: scanner{opts: opts, names: map[nameRule]bool{}}, edited: map[*yaml.Node]bool{}}
 	base := filepath.Base(name)
+	s.name(collectionv3.Get(top, "name"), "name")
 	switch {
 	case strings.Contains(base, ".environment."):
 		s.variables(collectionv3.Get(top, "values"), "values")
@@ -93,7 +110,7 @@ func (s *v3scanner) blank(v *yaml.Node, path, key, kind string, header bool) {
 		s.silenced++
 		return
 	}
-	s.found = append(s.found, V3Finding{Path: path, Kind: kind, Key: key, Pos: collectionv3.Pos(v)})
+	s.found = append(s.found, V3Finding{Path: path, Kind: kind, Key: redacted(key), Pos: collectionv3.Pos(v)})
 	if !s.edited[v] { // two aliases of one anchored scalar: one edit
 		s.edited[v] = true
 		s.edits = append(s.edits, collectionv3.ScalarEdit{Node: v})
@@ -109,13 +126,37 @@ func v3Scalar(v *yaml.Node) (string, bool) {
 	return v.Value, true
 }
 
-// v3EntryPath is the path of an entry's value: key.name in the map form,
-// [i].value in the list form.
+// v3EntryPath is the path of an entry's value: key.name in the map form
+// (a name holding a secret redacted), [i].value in the list form.
 func v3EntryPath(base string, i int, e collectionv3.Entry) string {
 	if e.Elem == nil {
-		return base + "." + e.Key
+		return base + "." + redacted(e.Key)
 	}
 	return base + "[" + strconv.Itoa(i) + "].value"
+}
+
+// entries lists the entries of a header, parameter, field or variable
+// list (collectionv3.Entries), first reporting each key that holds a
+// secret: as for v2.1, it cannot be blanked without changing the file's
+// structure, so it is reported and the user removes it.
+func (s *v3scanner) entries(list *yaml.Node, base string) []collectionv3.Entry {
+	es := collectionv3.Entries(list)
+	for i, e := range es {
+		if !secretName(e.Key) {
+			continue
+		}
+		path := base + "[" + strconv.Itoa(i) + "].key"
+		if e.Elem == nil {
+			path = base + "." + redacted(e.Key)
+		}
+		if s.allowed(path, e.Key, false) {
+			s.silenced++
+			continue
+		}
+		s.found = append(s.found, V3Finding{Path: path, Kind: "secret in the name " + kindName(e.Key) + " (cannot be blanked: remove it by hand)",
+			Pos: collectionv3.Pos(e.KeyNode), InName: true})
+	}
+	return es
 }
 
 // request scans a request (a request file, or an example's request:
@@ -125,7 +166,7 @@ func (s *v3scanner) request(top *yaml.Node, prefix string) {
 		return
 	}
 	s.auth(collectionv3.Get(top, "auth"), prefix+"auth")
-	for i, e := range collectionv3.Entries(collectionv3.Get(top, "headers")) {
+	for i, e := range s.entries(collectionv3.Get(top, "headers"), prefix+"headers") {
 		if t, ok := v3Scalar(e.Value); ok {
 			if why, secret := s.classify(e.Key, t, ruleHeader); secret {
 				s.blank(e.Value, v3EntryPath(prefix+"headers", i, e), e.Key, kindName(strings.TrimSpace(e.Key))+" header"+why, true)
@@ -133,14 +174,14 @@ func (s *v3scanner) request(top *yaml.Node, prefix string) {
 		}
 	}
 	query := collectionv3.Get(top, "queryParams")
-	for i, e := range collectionv3.Entries(query) {
+	for i, e := range s.entries(query, prefix+"queryParams") {
 		if t, ok := v3Scalar(e.Value); ok {
 			if why, secret := s.classify(e.Key, t, ruleQuery); secret {
 				s.blank(e.Value, v3EntryPath(prefix+"queryParams", i, e), e.Key, "query parameter "+kindName(e.Key)+why, false)
 			}
 		}
 	}
-	for i, e := range collectionv3.Entries(collectionv3.Get(top, "pathVariables")) {
+	for i, e := range s.entries(collectionv3.Get(top, "pathVariables"), prefix+"pathVariables") {
 		if t, ok := v3Scalar(e.Value); ok {
 			if why, secret := s.classify(e.Key, t, ruleName); secret {
 				s.blank(e.Value, v3EntryPath(prefix+"pathVariables", i, e), e.Key, "path variable "+kindName(e.Key)+why, false)
@@ -155,7 +196,7 @@ func (s *v3scanner) request(top *yaml.Node, prefix string) {
 			if t == "formdata" {
 				label = "form-data field "
 			}
-			for i, e := range collectionv3.Entries(collectionv3.Get(b, "content")) {
+			for i, e := range s.entries(collectionv3.Get(b, "content"), prefix+"body.content") {
 				if collectionv3.Str(e.Elem, "type") == "file" {
 					continue // a file upload: its value is a path, not the content
 				}
@@ -198,7 +239,7 @@ func (s *v3scanner) url(u *yaml.Node, path string) {
 				if s.allowed(path, name, false) {
 					s.silenced++
 				} else {
-					s.found = append(s.found, V3Finding{Path: path, Kind: "query parameter " + kindName(name) + why, Key: name, Pos: inString(u, at+len(k)+1)})
+					s.found = append(s.found, V3Finding{Path: path, Kind: "query parameter " + kindName(name) + why, Key: redacted(name), Pos: inString(u, at+len(k)+1)})
 					cuts = append(cuts, [2]int{at + len(k) + 1, stop})
 				}
 			}
@@ -213,10 +254,29 @@ func (s *v3scanner) url(u *yaml.Node, path string) {
 	}
 }
 
+// name cuts the credentials pasted into a request's, example's,
+// collection's or environment's name, as for v2.1: the token's bytes only.
+func (s *v3scanner) name(n *yaml.Node, path string) {
+	t, ok := v3Scalar(n)
+	if !ok || len(t) < 5 {
+		return
+	}
+	fs, silenced := s.settle(t, nameText, func(f found) bool { return s.allowed(path, f.key, false) })
+	s.silenced += silenced
+	var cuts [][2]int
+	for _, f := range fs {
+		s.found = append(s.found, V3Finding{Path: path, Kind: f.kind + " in name", Pos: inString(n, f.ranges[0][0])})
+		cuts = append(cuts, f.ranges...)
+	}
+	if len(cuts) > 0 {
+		s.edits = append(s.edits, collectionv3.ScalarEdit{Node: n, Cut: cuts})
+	}
+}
+
 // responseHeaders scans a saved response's headers (Set-Cookie and the
 // like; not WWW-Authenticate, a challenge).
 func (s *v3scanner) responseHeaders(h *yaml.Node, path string) {
-	for i, e := range collectionv3.Entries(h) {
+	for i, e := range s.entries(h, path) {
 		if challengeHeaders[strings.ToLower(strings.TrimSpace(e.Key))] {
 			continue
 		}
@@ -245,7 +305,7 @@ func (s *v3scanner) auth(a *yaml.Node, path string) {
 	if creds == nil {
 		return
 	}
-	for i, e := range collectionv3.Entries(collectionv3.Get(a, "credentials")) {
+	for i, e := range s.entries(collectionv3.Get(a, "credentials"), path+".credentials") {
 		if v, ok := v3Scalar(e.Value); ok && creds[e.Key] && literal(v) {
 			s.blank(e.Value, v3EntryPath(path+".credentials", i, e), e.Key, t+" "+e.Key, false)
 		}
@@ -255,7 +315,7 @@ func (s *v3scanner) auth(a *yaml.Node, path string) {
 // variables scans a definition's variables or an environment's values
 // (map or list form; a list element typed secret is always one).
 func (s *v3scanner) variables(list *yaml.Node, base string) {
-	for i, e := range collectionv3.Entries(list) {
+	for i, e := range s.entries(list, base) {
 		t, ok := v3Scalar(e.Value)
 		if !ok {
 			continue

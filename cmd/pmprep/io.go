@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"unsafe"
 )
@@ -187,6 +188,37 @@ func writeFile(path string, data []byte, mode fs.FileMode, forceMode bool) error
 	})
 }
 
+// hardLinkError refuses to replace a file with n hard links (name as the
+// user gave it, path the file itself, through a symlink). Its advice
+// changes the content every name shares, so no name keeps the secret:
+// replacing one name by a copy would leave the others holding it.
+func hardLinkError(name, path string, n uint64) error {
+	q, copy := shellQuote(name), shellQuote(name+".copy")
+	return fmt.Errorf("%s: has %d hard links, which writing a new file would break: the other names (find . -samefile %s lists them) would keep the old content; "+
+		"change the content they share instead: cp %s %s, run pmprep on %s, then cat %s >%s && rm %s",
+		name, n, shellQuote(path), q, copy, copy, copy, q, copy)
+}
+
+// shellQuote quotes name for a POSIX shell when it needs quotes (a space,
+// a quote, a glob character), and puts ./ before a relative name starting
+// with "-", so advice can be pasted as it is.
+func shellQuote(name string) string {
+	if strings.HasPrefix(name, "-") {
+		name = "./" + name
+	}
+	plain := name != ""
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_./-+@%:,=", r)) {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return name
+	}
+	return "'" + strings.ReplaceAll(name, "'", `'\''`) + "'"
+}
+
 // writeFileFrom is writeFile with the content written by fill, so that a
 // large result is streamed to the temporary file instead of being built in
 // memory first.
@@ -209,12 +241,12 @@ func writeFileFrom(path string, mode fs.FileMode, forceMode bool, fill func(io.W
 		}
 		if fi.Mode().Perm()&0o222 == 0 {
 			// rename(2) would replace it anyway; a read-only file says "leave me alone".
-			return fmt.Errorf("%s: file is read-only (make it writable first, e.g. chmod u+w %s)", name, name)
+			return fmt.Errorf("%s: file is read-only (make it writable first, e.g. chmod u+w %s)", name, shellQuote(name))
 		}
 		if n := hardLinks(fi); n > 1 {
 			// Renaming a new file over it would leave the other names with
 			// the old bytes: a secret strip was asked to remove.
-			return fmt.Errorf("%s: has %d hard links, which writing a new file would break (the other names would keep the old content); make it a single file first (cp %s %s.copy && mv %s.copy %s) and run again", name, n, name, name, name, name)
+			return hardLinkError(name, path, n)
 		}
 		if !forceMode {
 			mode = fi.Mode().Perm()

@@ -230,7 +230,7 @@ var exampleChecks = map[string]func(t *testing.T, ex example){
 	"docs/hooks.md: # .pre-commit-config.yaml":                                                                        checkPreCommitConfig("TestPreCommitFramework"),
 	"docs/hooks.md: # .pre-commit-config.yaml, with pmprep installed":                                                 checkPreCommitConfig("TestPreCommitSystemHooks"),
 	"docs/hooks.md: #!/bin/sh": checkPlainGitHook,
-	"docs/hooks.md: git ls-files -z -- '*.postman_collection.json' '*.postman_environment.json' '*.postman_globals.json' |": checkCIGuard,
+	"docs/hooks.md: git ls-files -z -- '*.postman_collection.json' '*.postman_environment.json' '*.postman_globals.json' '*.postman.json' \\": checkCIGuard,
 }
 
 // TestEveryExampleIsTested runs the check of every example.
@@ -477,6 +477,28 @@ func checkThreeJobs(t *testing.T, ex example) {
 // (it fails) and in one without (it passes).
 func checkCIGuard(t *testing.T, ex example) {
 	runGuard(t, ex.text)
+	runGuardV3(t, ex.text)
+}
+
+// runGuardV3: the guard also refuses a committed collection format v3
+// file (a request in a collection's directory) with a secret, and a file
+// whose name starts with "-".
+func runGuardV3(t *testing.T, guard string) {
+	t.Helper()
+	repo := gitRepo(t)
+	if err := os.MkdirAll(filepath.Join(repo, "api", ".resources"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeText(t, filepath.Join(repo, "api", ".resources", "definition.yaml"), "$kind: collection\nname: api\n")
+	writeText(t, filepath.Join(repo, "api", "Me.request.yaml"), "$kind: http-request\nurl: https://api.example.test/me\nauth:\n  type: bearer\n  credentials:\n    token: "+fakeSecret+"\n")
+	writeText(t, filepath.Join(repo, "-dash.postman_collection.json"), demoCollectionClean)
+	git(t, repo, "add", "-A")
+	git(t, repo, "commit", "-q", "-m", "v3 secret")
+	out, err := shell(t, repo, guard)
+	if err == nil || !strings.Contains(out, "api/Me.request.yaml:6:12: auth.credentials.token: bearer token") || strings.Contains(out, fakeSecret) ||
+		!strings.Contains(out, "1 secret found in 1 file") || strings.Contains(out, "not processed") {
+		t.Errorf("the guard on a committed v3 secret: %v\n%s", err, out)
+	}
 }
 
 func runGuard(t *testing.T, guard string) {
@@ -634,6 +656,7 @@ func checkCICommands(t *testing.T, lines []string) {
 			switch {
 			case strings.Contains(c, "pmprep strip --check"):
 				runGuard(t, c)
+				runGuardV3(t, c)
 				guarded = true
 			case strings.HasPrefix(c, "pmprep ") || strings.HasPrefix(c, "newman run "):
 				if !recipe[c] {

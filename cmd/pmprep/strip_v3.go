@@ -11,9 +11,11 @@ import (
 	"github.com/pmprep/pmprep/strip"
 )
 
-// expandV3Dirs replaces each directory argument by the v3 YAML files under
-// it (requests, definitions, environments), in walk order; a directory
-// without any stays, so strip reports it.
+// expandV3Dirs replaces each directory argument by the files under it
+// strip reads — v3 YAML files (requests, definitions, environments,
+// examples) and Postman JSON exports (*.postman_collection.json,
+// *.postman_environment.json, *.postman_globals.json, *.postman.json) —
+// in walk order; a directory without any stays, so strip reports it.
 func expandV3Dirs(args []string) []string {
 	var out []string
 	for _, a := range args {
@@ -31,7 +33,7 @@ func expandV3Dirs(args []string) []string {
 			if d.IsDir() && p != a && strings.HasPrefix(name, ".") && name != ".resources" {
 				return filepath.SkipDir // .git, .postman
 			}
-			if !d.IsDir() && strip.IsV3File(name) {
+			if !d.IsDir() && (strip.IsV3File(name) || strip.IsPostmanFile(name)) {
 				found = append(found, p)
 			}
 			return nil
@@ -57,6 +59,9 @@ func stripV3File(name string, a stripArgs) (r stripped) {
 	}
 	for _, f := range res.Findings {
 		r.lines = append(r.lines, fmt.Sprintf("%s:%d:%d: %s: %s", name, f.Pos.Line, f.Pos.Col, f.Path, f.Kind))
+		if f.InName {
+			r.inNames++
+		}
 	}
 	r.secrets = len(res.Findings)
 	r.silenced = res.Silenced

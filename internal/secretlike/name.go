@@ -22,15 +22,18 @@ import (
 //     plurals and trailing digits count (tokens, password2);
 //   - "key" after api, private, secret, signing, encryption, master,
 //     subscription, auth, hmac, app, function(s), account, storage, shared,
-//     session or webhook is secret (x-api-key, signing_key, x-functions-key,
-//     X-App-Key, hmac_key), and so is auth followed by header, and X-Auth;
+//     session, webhook, application, merchant or client is secret
+//     (x-api-key, signing_key, x-functions-key, X-App-Key, hmac_key,
+//     DD-APPLICATION-KEY, merchantKey), and so is auth followed by header,
+//     and X-Auth;
 //   - a database connection string's name (MONGO_URI, DATABASE_URL,
 //     REDIS_URL, …, or any *_dsn) is secret: the URL holds the password;
 //   - but a word after the last secret word that describes the secret
 //     rather than holding it — url, name, id, type, path, file, expiry,
 //     length, service, use, challenge… — makes the key not secret
 //     (token_url, secret_name, private_key_id, token_type,
-//     requested_token_use, cookieChallenge), and so does a count,
+//     requested_token_use, cookieChallenge, secret_arn, password_hash_algo),
+//     and so does a count,
 //     pagination or CORS word before the first one (max_tokens,
 //     Access-Control-Allow-Credentials; a pagination word only just before
 //     it: next_token, but page_access_token and previous_refresh_token stay
@@ -98,7 +101,8 @@ var (
 	secretExact = set("pwd", "pass", "authorization", "cookie", "authheader")
 	// keyQualifiers turn a following "key" into a secret.
 	keyQualifiers = []string{"api", "private", "secret", "signing", "encryption", "master", "subscription", "auth",
-		"hmac", "app", "function", "functions", "account", "storage", "shared", "session", "webhook"}
+		"hmac", "app", "function", "functions", "account", "storage", "shared", "session", "webhook",
+		"application", "merchant", "client"}
 	// describesSecret are words that, after the secret word, name something
 	// about the secret rather than the secret.
 	describesSecret = set("url", "uri", "endpoint", "host", "hostname", "domain", "name", "id", "ids", "type",
@@ -107,7 +111,8 @@ var (
 		"hint", "field", "param", "parameter", "var", "variable", "format", "mode", "method", "style",
 		"scheme", "policy", "env", "source", "provider", "issuer", "audience", "scope", "version",
 		"required", "enabled", "used", "placement", "position", "label", "description", "title", "ref",
-		"grant", "rotation", "pattern", "regex", "service", "use", "usage", "challenge")
+		"grant", "rotation", "pattern", "regex", "service", "use", "usage", "challenge",
+		"arn", "arns", "alg", "algo", "algorithm", "algorithms")
 	// countWords, before the first secret word, make the key a count
 	// (max_completion_tokens) or a CORS header
 	// (Access-Control-Allow-Credentials).

@@ -28,6 +28,8 @@ func TestName(t *testing.T) {
 		"tokenizer", "passport", "bypass", "compass", "passwordless", "secretary",
 		"auth", "auth_type", "key", "access_key", "aws_access_key_id", "consumer_key", "public_key",
 		"pmprep_access_token_name", "password_grant",
+		// A secret's address or algorithm, not the secret (the review's false alarms).
+		"secret_arn", "secretsManagerArn", "db_password_arn", "password_hash_algo", "token_signing_algorithm", "jwt_secret_alg",
 	}
 	check(t, "Name", Name, secret, notSecret)
 }
@@ -54,6 +56,8 @@ func TestNameRound2(t *testing.T) {
 		"client_assertion", "page_access_token", "previous_refresh_token", "x-functions-key", "X-App-Key", "X-Auth", "hmac_key",
 		"MONGO_URI", "DATABASE_URL", "redis_url", "SENTRY_DSN", "AzureWebJobsStorage_connection_string",
 		"storage_account_key", "shared_key", "webhook_key", "session_key",
+		// the review's misses (Datadog's application key, merchant and client keys)
+		"DD-APPLICATION-KEY", "X-Application-Key", "merchantKey", "merchant_key", "client_key", "clientKey",
 		// unchanged
 		"client_secret", "x-api-key", "Authorization", "access_token", "password",
 	}
@@ -73,7 +77,7 @@ func TestPlaceholders(t *testing.T) {
 		"<your-api-key>", "<API_KEY>", "<Bearer Token>", "<API Key>", "<string>", "<token>",
 		"${API_KEY}", "${env.TOKEN}", "$API_KEY", "#{ClientSecret}#", "%CLIENT_SECRET%", "[api key]", "[YOUR TOKEN]",
 		"********", "***", "xxxxxxxx", "XXXXXXXXXXXX", "xxxx-xxxx-xxxx", "••••••",
-		"YOUR_API_KEY", "your-api-key", "your_token_here", "YourSecret", "your api key",
+		"YOUR_API_KEY", "your-api-key", "your_token_here", "YourSecret", "your api key", "YOUR_API_KEY_V2", "your-oauth2-token",
 		"changeme", "CHANGEME", "change_me", "change-me",
 		"string", "boolean", "number", "integer", "String", "Boolean",
 		"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
@@ -85,6 +89,8 @@ func TestPlaceholders(t *testing.T) {
 		"s3cr3t-Pa55", "hunter2", "abc123", "xoxb-123456789012-abcdefghij", "Bearer abcdef0123456789abcdef",
 		"yourself1", "<script", "x", "**a**", "$", "%%", "example-but-real-9f8e7d", "AKIAQ3EGUMBVLN3XXQ4P",
 		"your", "[unclosed", "Xx9", "EAAB", "$ecretPass1", "YourCompany2024!",
+		// key material after the word "your" (the review's misses)
+		"YOUR_8f9a0b1c2d3e4f5a6b7c", "Your s3cret is 9f8e7d6c5b4a", "your-key-a1b2c3d4e5",
 	}
 	check(t, "Placeholder", Placeholder, placeholders, secrets)
 }

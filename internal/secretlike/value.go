@@ -58,10 +58,31 @@ func Placeholder(v string) bool {
 	if len(v) > 4 && strings.EqualFold(v[:4], "your") {
 		switch c := v[4]; {
 		case c == '_' || c == '-' || c == ' ' || c == '.':
-			return true
+			return !keyLike(v[5:]) // YOUR_8f9a0b1c…, "Your s3cret is 9f8e…": a key after the word
+
 		case 'A' <= c && c <= 'Z':
 			return letters(v) // YourApiKey; YourCompany2024! is a password
 		}
+	}
+	return false
+}
+
+// keyLike reports whether s holds a run of 8 letters and digits or more
+// with 2 digits or more: key material, which words (YOUR_API_KEY_V2) are not.
+func keyLike(s string) bool {
+	run, digits := 0, 0
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && ('a' <= s[i]|0x20 && s[i]|0x20 <= 'z' || '0' <= s[i] && s[i] <= '9') {
+			run++
+			if s[i] <= '9' {
+				digits++
+			}
+			continue
+		}
+		if run >= 8 && digits >= 2 {
+			return true
+		}
+		run, digits = 0, 0
 	}
 	return false
 }

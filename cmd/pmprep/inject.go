@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -108,6 +110,9 @@ type injectArgs struct {
 
 func inject(a injectArgs, stdin io.Reader, stdout, stderr io.Writer) (err error) {
 	defer onFault(a.input, &err)()
+	if fi, serr := os.Stat(filepath.Join(a.input, ".resources", "definition.yaml")); serr == nil && !fi.IsDir() && a.input != "-" {
+		return injectDir(a, stderr)
+	}
 	data, err := readInputMapped(a.input, stdin)
 	if err != nil {
 		return err

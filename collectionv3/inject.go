@@ -3,6 +3,7 @@ package collectionv3
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/pmprep/pmprep/collection"
@@ -26,6 +27,10 @@ type InjectEdit struct {
 	RemoveAuth []*File
 	// NoAuth are files whose top-level auth becomes {type: noauth}.
 	NoAuth []*File
+	// Variables are declared in the collection's variables when no
+	// variable of that key exists (an empty one gets the value): the
+	// inputs an oauth2 block held, which inject removes.
+	Variables []collection.Variable
 }
 
 // Change is one file's new bytes.
@@ -91,11 +96,24 @@ func PlanInject(c *Collection, e InjectEdit) ([]Change, error) {
 			}
 		}
 		if f == root {
-			s, err := scriptSplices(f, e)
+			s, tail, err := scriptSplices(f, e)
 			if err != nil {
 				return nil, err
 			}
 			sp = append(sp, s...)
+			vs, vtail, err := variableSplices(f, e.Variables)
+			if err != nil {
+				return nil, err
+			}
+			sp = append(sp, vs...)
+			// New members go at the end of the file, in one splice.
+			if tail += vtail; tail != "" {
+				at := len(f.Data)
+				if at > 0 && f.Data[at-1] != '\n' {
+					tail = lineEnd(f.Data) + tail
+				}
+				sp = append(sp, splice{at, at, tail})
+			}
 		}
 		if len(sp) == 0 {
 			continue
@@ -233,8 +251,9 @@ func indentUnit(data []byte) string {
 	return "  "
 }
 
-// scriptSplices puts the generated blocks into the collection's scripts.
-func scriptSplices(f *File, e InjectEdit) ([]splice, error) {
+// scriptSplices puts the generated blocks into the collection's scripts;
+// tail is a new scripts member for the end of the file.
+func scriptSplices(f *File, e InjectEdit) (_ []splice, tail string, _ error) {
 	var out []splice
 	k, list := Lookup(f.Doc, "scripts")
 	type want struct {
@@ -277,19 +296,19 @@ func scriptSplices(f *File, e InjectEdit) ([]splice, error) {
 		}
 		ck, _ := Lookup(entry, "code")
 		if ck == nil {
-			return nil, errAt(f, entry, "the "+w.typ+" script has no code", "add `code:` to it, or remove it")
+			return nil, "", errAt(f, entry, "the "+w.typ+" script has no code", "add `code:` to it, or remove it")
 		}
 		if code.Kind != yaml.ScalarNode {
-			return nil, errAt(f, code, "the code of the "+w.typ+" script is not text", "write code as a block of text (code: |-)")
+			return nil, "", errAt(f, code, "the code of the "+w.typ+" script is not text", "write code as a block of text (code: |-)")
 		}
 		start, end, err := scalarRange(f, code)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		out = append(out, splice{start, end, blockScalar(value, ck.Column-1+len(unit), nl)})
 	}
 	if len(missing) == 0 {
-		return out, nil
+		return out, "", nil
 	}
 	if list != nil && list.Kind == yaml.SequenceNode && list.Style&yaml.FlowStyle == 0 && len(list.Content) > 0 {
 		// New entries go first in the list, at its dash's indentation.
@@ -298,18 +317,18 @@ func scriptSplices(f *File, e InjectEdit) ([]splice, error) {
 		ls := lines[first.Line-1]
 		dash := bytes.IndexByte(f.Data[ls:], '-')
 		if dash < 0 || !onlySpaces(f.Data[ls:ls+dash]) {
-			return nil, errAt(f, first, "cannot add a script before this entry", "put each script entry on its own line starting with -")
+			return nil, "", errAt(f, first, "cannot add a script before this entry", "put each script entry on its own line starting with -")
 		}
 		var b strings.Builder
 		for _, w := range missing {
 			b.WriteString(scriptEntry(w.typ, w.block, dash, unit, nl))
 		}
-		return append(out, splice{ls, ls, b.String()}), nil
+		return append(out, splice{ls, ls, b.String()}), "", nil
 	}
 	// No scripts (or an empty or flow list, which holds none of ours): the
 	// member is written whole; an empty list is replaced.
 	if list != nil && len(list.Content) > 0 {
-		return nil, errAt(f, list, "scripts is written in flow style ([...])", "write scripts as a block list (- type: ...), then run pmprep again")
+		return nil, "", errAt(f, list, "scripts is written in flow style ([...])", "write scripts as a block list (- type: ...), then run pmprep again")
 	}
 	var b strings.Builder
 	b.WriteString("scripts:" + nl)
@@ -319,17 +338,90 @@ func scriptSplices(f *File, e InjectEdit) ([]splice, error) {
 	if k != nil {
 		start, end, err := memberRange(f, k)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
-		return append(out, splice{start, end, b.String()}), nil
+		return append(out, splice{start, end, b.String()}), "", nil
 	}
-	at := len(f.Data)
-	text := b.String()
-	if at > 0 && f.Data[at-1] != '\n' {
-		text = nl + text
-	}
-	return append(out, splice{at, at, text}), nil
+	return out, b.String(), nil
 }
+
+// variableSplices declares vars in the collection's variables (map or list
+// form): new entries go before the first one, at its indentation; an empty
+// value gets the value; tail is a new variables member for the end of the
+// file.
+func variableSplices(f *File, vars []collection.Variable) (_ []splice, tail string, _ error) {
+	if len(vars) == 0 {
+		return nil, "", nil
+	}
+	k, list := Lookup(f.Doc, "variables")
+	have := map[string]Entry{}
+	for _, e := range Entries(list) {
+		if _, dup := have[e.Key]; !dup {
+			have[e.Key] = e
+		}
+	}
+	nl, unit := lineEnd(f.Data), indentUnit(f.Data)
+	var out []splice
+	var add []collection.Variable
+	for _, v := range vars {
+		e, ok := have[v.Key]
+		switch {
+		case !ok:
+			add = append(add, v)
+		case e.Value != nil && e.Value.Kind == yaml.ScalarNode && e.Value.Value == "" && e.Value.Tag != "!!null":
+			start, end, err := scalarRange(f, e.Value)
+			if err != nil {
+				return nil, "", err
+			}
+			out = append(out, splice{start, end, quote(v.Value)})
+		}
+	}
+	if len(add) == 0 {
+		return out, "", nil
+	}
+	entry := func(pad string, listForm bool, v collection.Variable) string {
+		key := v.Key
+		if !plainKey.MatchString(key) {
+			key = quote(key)
+		}
+		if listForm {
+			return pad + "- key: " + key + nl + pad + "  value: " + quote(v.Value) + nl
+		}
+		return pad + key + ": " + quote(v.Value) + nl
+	}
+	if list != nil && len(list.Content) > 0 && list.Style&yaml.FlowStyle == 0 && (list.Kind == yaml.MappingNode || list.Kind == yaml.SequenceNode) {
+		first := list.Content[0]
+		ls := lineStarts(f.Data)[first.Line-1]
+		n := 0
+		for ls+n < len(f.Data) && f.Data[ls+n] == ' ' {
+			n++
+		}
+		var b strings.Builder
+		for _, v := range add {
+			b.WriteString(entry(strings.Repeat(" ", n), list.Kind == yaml.SequenceNode, v))
+		}
+		return append(out, splice{ls, ls, b.String()}), "", nil
+	}
+	if list != nil && len(list.Content) > 0 {
+		return nil, "", errAt(f, list, "variables is written in flow style", "write variables as a block (key: value lines), then run pmprep again")
+	}
+	var b strings.Builder
+	b.WriteString("variables:" + nl)
+	for _, v := range add {
+		b.WriteString(entry(unit, false, v))
+	}
+	if k != nil {
+		start, end, err := memberRange(f, k)
+		if err != nil {
+			return nil, "", err
+		}
+		return append(out, splice{start, end, b.String()}), "", nil
+	}
+	return out, b.String(), nil
+}
+
+// plainKey is a variable name that needs no quotes as a YAML key.
+var plainKey = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 
 // withBlock is lines with the first generated block replaced by block, or
 // with block put before them.

@@ -84,6 +84,8 @@ func BuildV3(c *collectionv3.Collection, opts Options) (*PlanV3, error) {
 	}
 	walk(c.Root, "", nil)
 	out := &PlanV3{Plan: p, Files: map[string]string{}}
+	// The inputs an oauth2 block held (non-secret ones): the block goes.
+	out.Edit.Variables = p.Edit.Variables
 	for path, pl := range places {
 		if pl.file != nil {
 			out.Files[path] = pl.file.Path

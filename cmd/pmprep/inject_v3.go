@@ -261,6 +261,24 @@ func printInjectDirSummary(w io.Writer, a injectArgs, p *injectpkg.PlanV3, r scr
 	for _, g := range s.Left {
 		listSome(w, fmt.Sprintf("left alone, %s (%s)", plural(len(g.Paths), "request"), g.Why), files(g.Paths))
 	}
+	if len(p.Edit.Variables) > 0 {
+		var keys []string
+		for _, v := range p.Edit.Variables {
+			keys = append(keys, v.Key)
+		}
+		fmt.Fprintf(w, "  variables declared (unless set already): %s\n", strings.Join(keys, ", "))
+	}
+	if zc := s.ZeroConfig; zc != nil {
+		fmt.Fprintf(w, "  settings read from the oauth2 block at %s (removed)\n", file(strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(zc.Path, "auth"), ".auth"), ".request")))
+		for _, n := range zc.Notes {
+			fmt.Fprintf(w, "  note: %s\n", n)
+		}
+		for _, m := range zc.Moved {
+			if m.Variable != "" {
+				fmt.Fprintf(w, "  secret moved out: -> {{%s}} (set it in an environment or with --env-var %s=...)\n", m.Variable, m.Variable)
+			}
+		}
+	}
 	for _, n := range s.Notes {
 		fmt.Fprintf(w, "  assumed: %s\n", n)
 	}

@@ -77,8 +77,8 @@ func TestPlanInjectEdits(t *testing.T) {
 		wantReq        string // "" when the request must not change
 	}{
 		{
-			name: "no scripts: appended; auth removed with its comment-free lines; comments kept",
-			def:  "$kind: collection\n# the name\nname: 'c'   # trailing\nauth:\n  type: bearer\n  credentials:\n    token: \"{{tok}}\"\n# about order\norder: 1\n",
+			name:   "no scripts: appended; auth removed with its comment-free lines; comments kept",
+			def:    "$kind: collection\n# the name\nname: 'c'   # trailing\nauth:\n  type: bearer\n  credentials:\n    token: \"{{tok}}\"\n# about order\norder: 1\n",
 			remove: []string{def},
 			wantDef: "$kind: collection\n# the name\nname: 'c'   # trailing\n# about order\norder: 1\n" +
 				"scripts:\n  - type: http:beforeRequest\n    code: |-\n      // >>> pmprep v0 settings:abc - generated\n      (function () { var s = \"{{x}}\"; })();\n      // <<< pmprep end\n    language: text/javascript\n",
@@ -100,9 +100,9 @@ func TestPlanInjectEdits(t *testing.T) {
 			wantDef: "$kind: collection\nscripts:\n  - type: http:beforeRequest\n    code: |-\n      // >>> pmprep v0 settings:abc - generated\n      (function () { var s = \"{{x}}\"; })();\n      // <<< pmprep end\n    language: text/javascript\nname: c\n",
 		},
 		{
-			name: "request auth made noauth; a list-form credential value kept nowhere else",
-			def:  "$kind: collection\nname: c\n",
-			req:  "$kind: http-request\nurl: \"{{base}}/x\"  # the URL\nauth:\n  type: bearer\n  credentials:\n    - key: token\n      value: '{{tok}}'\nmethod: GET\n",
+			name:   "request auth made noauth; a list-form credential value kept nowhere else",
+			def:    "$kind: collection\nname: c\n",
+			req:    "$kind: http-request\nurl: \"{{base}}/x\"  # the URL\nauth:\n  type: bearer\n  credentials:\n    - key: token\n      value: '{{tok}}'\nmethod: GET\n",
 			noauth: []string{req},
 			wantDef: "$kind: collection\nname: c\n" +
 				"scripts:\n  - type: http:beforeRequest\n    code: |-\n      // >>> pmprep v0 settings:abc - generated\n      (function () { var s = \"{{x}}\"; })();\n      // <<< pmprep end\n    language: text/javascript\n",

@@ -287,7 +287,11 @@ func printInjectDirSummary(w io.Writer, a injectArgs, p *injectpkg.PlanV3, r scr
 	}
 	var names []string
 	for _, c := range changes {
-		names = append(names, c.File.Path)
+		if a.flags.Bool("write") {
+			names = append(names, c.File.Path)
+		} else {
+			names = append(names, filepath.Join(a.output.path, filepath.FromSlash(c.File.Rel)))
+		}
 	}
 	sort.Strings(names)
 	if len(names) == 0 {

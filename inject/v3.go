@@ -3,6 +3,7 @@ package inject
 import (
 	"encoding/json"
 	"errors"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -105,6 +106,7 @@ func BuildV3(c *collectionv3.Collection, opts Options) (*PlanV3, error) {
 	}
 	managed := map[string][]int{}
 	conflict := map[string]bool{}
+	kept := map[string]bool{} // paths managed by the earlier run's list
 	for _, d := range p.Decisions {
 		pl := places[d.Path]
 		key, _ := json.Marshal(pl.loc)
@@ -116,12 +118,44 @@ func BuildV3(c *collectionv3.Collection, opts Options) (*PlanV3, error) {
 			tokens = prev.Managed[string(key)][:1]
 			p.Report.Domains[tokens[0]].Requests++
 		}
+		if len(tokens) > 0 && len(prev.Managed[string(key)]) > 0 {
+			kept[d.Path] = true // not newly authorised: the earlier run's script sent it the token
+		}
 		if old, seen := managed[string(key)]; seen && !sameInts(old, tokens) {
 			conflict[string(key)] = true
 		}
 		managed[string(key)] = tokens
 	}
+	if len(kept) > 0 {
+		var left []LeftGroup
+		for _, g := range p.Report.Left {
+			var paths []string
+			for _, q := range g.Paths {
+				if !kept[q] {
+					paths = append(paths, q)
+				}
+			}
+			if len(paths) > 0 {
+				left = append(left, LeftGroup{Why: g.Why, Paths: paths})
+			}
+		}
+		p.Report.Left = left
+		for i := range p.Report.Domains {
+			var newly []string
+			for _, q := range p.Report.Domains[i].Newly {
+				if !kept[q] {
+					newly = append(newly, q)
+				}
+			}
+			p.Report.Domains[i].Newly = newly
+		}
+	}
+	var conflicts []string
 	for key := range conflict {
+		conflicts = append(conflicts, key)
+	}
+	sort.Strings(conflicts)
+	for _, key := range conflicts {
 		delete(managed, key)
 		p.Report.Warnings = append(p.Report.Warnings, "several requests are at "+key+
 			" (the same folder and request names) and inject treats them differently: none of them gets the token; rename one")

@@ -192,6 +192,14 @@ func memberRange(f *File, k *yaml.Node) (int, int, error) {
 		return 0, 0, errAt(f, k, "the mapping is written in flow style ({...}), which pmprep does not edit",
 			"write the file in block style (as Postman does), then run pmprep again")
 	}
+	return start, valueEnd(data, start, keyIndent, true), nil
+}
+
+// valueEnd is where the node that starts on the line at start ends: after
+// the last following line indented deeper than indent (or, with dashes,
+// starting with "- " at indent: a sequence written at its key's
+// indentation). Blank lines count only when more of the node follows.
+func valueEnd(data []byte, start, indent int, dashes bool) int {
 	end := nextLine(data, start)
 	for at := end; at < len(data); {
 		next := nextLine(data, at)
@@ -200,15 +208,14 @@ func memberRange(f *File, k *yaml.Node) (int, int, error) {
 		ind := len(line) - len(trimmed)
 		switch {
 		case len(trimmed) == 0:
-			// blank: part of the value only if more of it follows
-		case ind > keyIndent, ind == keyIndent && (bytes.HasPrefix(trimmed, []byte("- ")) || bytes.Equal(trimmed, []byte("-"))):
+		case ind > indent, dashes && ind == indent && (bytes.HasPrefix(trimmed, []byte("- ")) || bytes.Equal(trimmed, []byte("-"))):
 			end = next
 		default:
-			return start, end, nil
+			return end
 		}
 		at = next
 	}
-	return start, end, nil
+	return end
 }
 
 func onlySpaces(b []byte) bool {
@@ -263,6 +270,35 @@ func scriptSplices(f *File, e InjectEdit) (_ []splice, tail string, _ error) {
 	wants := []want{{"http:beforeRequest", e.PreRequest}}
 	if e.Test != nil {
 		wants = append(wants, want{"http:afterResponse", e.Test})
+	} else if list != nil && list.Kind == yaml.SequenceNode {
+		// No 401 retry: an earlier run's test block goes, and its entry
+		// with it when nothing else is left in it.
+		for _, el := range list.Content {
+			code := Get(el, "code")
+			if Str(el, "type") != "http:afterResponse" || code == nil || code.Kind != yaml.ScalarNode {
+				continue
+			}
+			lines := strings.Split(code.Value, "\n")
+			if !hasBlock(lines, e.IsBegin, e.IsEnd) {
+				continue
+			}
+			lines = withBlock(lines, nil, e.IsBegin, e.IsEnd)
+			if strings.TrimSpace(strings.Join(lines, "\n")) == "" {
+				ls := lineStarts(f.Data)[el.Line-1]
+				dash := bytes.IndexByte(f.Data[ls:], '-')
+				if dash < 0 || !onlySpaces(f.Data[ls:ls+dash]) {
+					return nil, "", errAt(f, el, "cannot remove this script entry", "put each script entry on its own line starting with -")
+				}
+				out = append(out, splice{ls, valueEnd(f.Data, ls, dash, false), ""})
+				continue
+			}
+			ck, _ := Lookup(el, "code")
+			start, end, err := scalarRange(f, code)
+			if err != nil {
+				return nil, "", err
+			}
+			out = append(out, splice{start, end, blockScalar(strings.Join(lines, "\n"), ck.Column-1+len(indentUnit(f.Data)), lineEnd(f.Data))})
+		}
 	}
 	nl := lineEnd(f.Data)
 	unit := indentUnit(f.Data)
@@ -418,6 +454,21 @@ func variableSplices(f *File, vars []collection.Variable) (_ []splice, tail stri
 		return append(out, splice{start, end, b.String()}), "", nil
 	}
 	return out, b.String(), nil
+}
+
+// hasBlock reports whether lines hold a complete generated block.
+func hasBlock(lines []string, isBegin, isEnd func(string) bool) bool {
+	for i, l := range lines {
+		if isBegin(l) {
+			for _, m := range lines[i+1:] {
+				if isEnd(m) {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	return false
 }
 
 // plainKey is a variable name that needs no quotes as a YAML key.

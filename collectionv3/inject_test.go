@@ -161,3 +161,23 @@ func TestPlanInjectRefusesFlowStyle(t *testing.T) {
 		t.Errorf("err = %v, want a flow-style refusal at definition.yaml:1:…", err)
 	}
 }
+
+// TestPlanInjectRemovesTheTestBlock: without a test block (no 401 retry),
+// an earlier run's goes: the whole entry when nothing else is in it, else
+// the block's lines only.
+func TestPlanInjectRemovesTheTestBlock(t *testing.T) {
+	pre := "  - type: http:beforeRequest\n    code: |-\n      // >>> pmprep v0 settings:abc - generated\n      (function () { var s = \"{{x}}\"; })();\n      // <<< pmprep end\n    language: text/javascript\n"
+	for _, tc := range []struct{ name, test, want string }{
+		{"alone", "  - type: http:afterResponse\n    code: |-\n      // >>> pmprep v0 settings:old\n      retry();\n      // <<< pmprep end\n    language: text/javascript\n", ""},
+		{"with user code", "  - type: http:afterResponse\n    code: |-\n      // >>> pmprep v0 settings:old\n      retry();\n      // <<< pmprep end\n      mine();\n    language: text/javascript\n",
+			"  - type: http:afterResponse\n    code: |-\n      mine();\n    language: text/javascript\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := writeDir(t, map[string]string{".resources/definition.yaml": "$kind: collection\nscripts:\n" + pre + tc.test + "name: c\n"})
+			got := injectOnce(t, dir, nil, nil, nil)[".resources/definition.yaml"]
+			if want := "$kind: collection\nscripts:\n" + pre + tc.want + "name: c\n"; got != want {
+				t.Errorf("got  %q\nwant %q", got, want)
+			}
+		})
+	}
+}

@@ -371,14 +371,20 @@ func scriptSplices(f *File, e InjectEdit) (_ []splice, tail string, _ error) {
 	for _, w := range missing {
 		b.WriteString(scriptEntry(w.typ, w.block, len(unit), unit, nl))
 	}
-	if k != nil {
-		start, end, err := memberRange(f, k)
-		if err != nil {
-			return nil, "", err
-		}
-		return append(out, splice{start, end, b.String()}), "", nil
+	return newMember(f, k, out, b.String())
+}
+
+// newMember writes a whole member: in place of the one whose key is k, or
+// (k nil) as the tail for the end of the file.
+func newMember(f *File, k *yaml.Node, out []splice, text string) (_ []splice, tail string, _ error) {
+	if k == nil {
+		return out, text, nil
 	}
-	return out, b.String(), nil
+	start, end, err := memberRange(f, k)
+	if err != nil {
+		return nil, "", err
+	}
+	return append(out, splice{start, end, text}), "", nil
 }
 
 // variableSplices declares vars in the collection's variables (map or list
@@ -446,14 +452,7 @@ func variableSplices(f *File, vars []collection.Variable) (_ []splice, tail stri
 	for _, v := range add {
 		b.WriteString(entry(unit, false, v))
 	}
-	if k != nil {
-		start, end, err := memberRange(f, k)
-		if err != nil {
-			return nil, "", err
-		}
-		return append(out, splice{start, end, b.String()}), "", nil
-	}
-	return out, b.String(), nil
+	return newMember(f, k, out, b.String())
 }
 
 // hasBlock reports whether lines hold a complete generated block.

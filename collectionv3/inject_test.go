@@ -2,7 +2,6 @@ package collectionv3
 
 import (
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,21 +12,6 @@ var testBlock = []string{"// >>> pmprep v0 settings:abc - generated", "(function
 
 func isBegin(l string) bool { return strings.HasPrefix(strings.TrimSpace(l), "// >>> pmprep ") }
 func isEnd(l string) bool   { return strings.HasPrefix(strings.TrimSpace(l), "// <<< pmprep end") }
-
-func writeDir(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for p, body := range files {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
 
 // injectOnce reads dir, plans the edit (the auth of the files named in
 // remove and noauth), writes the changes and returns them by file.
@@ -122,7 +106,7 @@ func TestPlanInjectEdits(t *testing.T) {
 			if tc.req != "" {
 				files[req] = tc.req
 			}
-			dir := writeDir(t, files)
+			dir := writeTree(t, files)
 			got := injectOnce(t, dir, tc.remove, tc.noauth, tc.vars)
 			if got[def] != tc.wantDef {
 				t.Errorf("definition:\ngot  %q\nwant %q", got[def], tc.wantDef)
@@ -140,7 +124,7 @@ func TestPlanInjectEdits(t *testing.T) {
 // TestPlanInjectReplacesTheBlock: an earlier block (another version) is
 // replaced where it stands; the user's lines around it stay.
 func TestPlanInjectReplacesTheBlock(t *testing.T) {
-	dir := writeDir(t, map[string]string{".resources/definition.yaml": "$kind: collection\nscripts:\n  - type: http:beforeRequest\n    code: |\n      a();\n      // >>> pmprep v-old settings:1\n      old();\n      // <<< pmprep end\n      b();\n    language: text/javascript\n"})
+	dir := writeTree(t, map[string]string{".resources/definition.yaml": "$kind: collection\nscripts:\n  - type: http:beforeRequest\n    code: |\n      a();\n      // >>> pmprep v-old settings:1\n      old();\n      // <<< pmprep end\n      b();\n    language: text/javascript\n"})
 	got := injectOnce(t, dir, nil, nil, nil)[".resources/definition.yaml"]
 	want := "$kind: collection\nscripts:\n  - type: http:beforeRequest\n    code: |\n      a();\n      // >>> pmprep v0 settings:abc - generated\n      (function () { var s = \"{{x}}\"; })();\n      // <<< pmprep end\n      b();\n    language: text/javascript\n"
 	if got != want {
@@ -151,7 +135,7 @@ func TestPlanInjectReplacesTheBlock(t *testing.T) {
 // TestPlanInjectRefusesFlowStyle: a definition written as one flow mapping
 // cannot be edited line by line: an error with the place, nothing planned.
 func TestPlanInjectRefusesFlowStyle(t *testing.T) {
-	dir := writeDir(t, map[string]string{".resources/definition.yaml": "{$kind: collection, auth: {type: bearer}}\n"})
+	dir := writeTree(t, map[string]string{".resources/definition.yaml": "{$kind: collection, auth: {type: bearer}}\n"})
 	c, err := Read(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -173,7 +157,7 @@ func TestPlanInjectRemovesTheTestBlock(t *testing.T) {
 			"  - type: http:afterResponse\n    code: |-\n      mine();\n    language: text/javascript\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := writeDir(t, map[string]string{".resources/definition.yaml": "$kind: collection\nscripts:\n" + pre + tc.test + "name: c\n"})
+			dir := writeTree(t, map[string]string{".resources/definition.yaml": "$kind: collection\nscripts:\n" + pre + tc.test + "name: c\n"})
 			got := injectOnce(t, dir, nil, nil, nil)[".resources/definition.yaml"]
 			if want := "$kind: collection\nscripts:\n" + pre + tc.want + "name: c\n"; got != want {
 				t.Errorf("got  %q\nwant %q", got, want)

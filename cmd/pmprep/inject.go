@@ -130,11 +130,7 @@ func inject(a injectArgs, stdin io.Reader, stdout, stderr io.Writer) (err error)
 	}
 	plan, err := injectpkg.Build(doc, opts)
 	if err != nil {
-		var se *injectpkg.SettingsError
-		if errors.As(err, &se) {
-			return usagef("%v", se.Err)
-		}
-		return err
+		return settingsUsage(err)
 	}
 	rendered, err := script.Render(plan.Script)
 	if err != nil {
@@ -156,6 +152,16 @@ func inject(a injectArgs, stdin io.Reader, stdout, stderr io.Writer) (err error)
 	printInjectSummary(&summary, a, plan, rendered, rep)
 	stderr.Write(summary.Bytes())
 	return nil
+}
+
+// settingsUsage makes a setting that cannot make a script a usage error
+// (exit 2); other errors pass.
+func settingsUsage(err error) error {
+	var se *injectpkg.SettingsError
+	if errors.As(err, &se) {
+		return usagef("%v", se.Err)
+	}
+	return err
 }
 
 // injectOptions turns the config file and the flags (and PMPREP_*

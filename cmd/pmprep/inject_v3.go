@@ -50,11 +50,7 @@ func injectDir(a injectArgs, stderr io.Writer) error {
 	}
 	plan, err := injectpkg.BuildV3(coll, opts)
 	if err != nil {
-		var se *injectpkg.SettingsError
-		if errors.As(err, &se) {
-			return usagef("%v", se.Err)
-		}
-		return err
+		return settingsUsage(err)
 	}
 	rendered, err := script.Render(plan.Script)
 	if err != nil {

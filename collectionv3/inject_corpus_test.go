@@ -2,7 +2,6 @@ package collectionv3_test
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,7 +12,6 @@ import (
 	"github.com/pmprep/pmprep/collectionv3"
 	"github.com/pmprep/pmprep/inject"
 	"github.com/pmprep/pmprep/script"
-	"github.com/tidwall/gjson"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -91,53 +89,27 @@ func TestCorpusInjectV3(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: migrates and lints every corpus collection with the Postman CLI (about two minutes on 2 cores)")
 	}
-	all, _ := filepath.Glob(filepath.Join(corpusDir, "*.json"))
-	if len(all) == 0 {
-		t.Skip("no ../shared/corpus beside the project")
-	}
-	var files []string
-	for _, f := range all {
-		data, _ := os.ReadFile(f)
-		if strings.Contains(gjson.GetBytes(data, "info.schema").String(), "/v2.1.0/") && strings.Contains(filepath.Base(f), os.Getenv("PMPREP_CORPUS_ONLY")) {
-			abs, _ := filepath.Abs(f)
-			files = append(files, abs)
-		}
-	}
+	files := corpusV21(t)
 	bin := postmanCLI(t)
 	start := time.Now()
-	work := t.TempDir()
-	errs := make([]error, len(files))
-	dirs := make([]string, len(files))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 2) // the machine has 2 cores
-	for i, f := range files {
-		dirs[i] = filepath.Join(work, fmt.Sprintf("c%02d", i))
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			errs[i] = migrate(t, bin, f, dirs[i])
-		}()
-	}
-	wg.Wait()
+	results := migrateAll(t, bin, files)
 	injected, refused, changedFiles := 0, 0, 0
 	var toLint []string
 	for i, f := range files {
 		name := filepath.Base(f)
-		if errs[i] != nil {
+		if results[i].err != nil {
 			continue // the oracle refuses it (see TestCorpusRoundTrip)
 		}
 		t.Run(name, func(t *testing.T) {
 			before := map[string][]byte{}
-			c, err := collectionv3.Read(dirs[i])
+			c, err := collectionv3.Read(results[i].dir)
 			if err != nil {
 				t.Fatalf("Read: %v", err)
 			}
 			for _, f := range c.Files() {
 				before[f.Path] = f.Data
 			}
-			changes, err := injectDir(t, dirs[i])
+			changes, err := injectDir(t, results[i].dir)
 			if err != nil {
 				// What convert refuses (several auth entries on one level),
 				// inject refuses with it: said, with the place.
@@ -158,18 +130,18 @@ func TestCorpusInjectV3(t *testing.T) {
 			if !sawRoot {
 				t.Errorf("the collection definition did not get the script")
 			}
-			again, err := injectDir(t, dirs[i])
+			again, err := injectDir(t, results[i].dir)
 			if err != nil {
 				t.Fatalf("second inject: %v", err)
 			}
 			for _, ch := range again {
 				t.Errorf("a second inject changed %s", ch.File.Rel)
 			}
-			after, _ := os.ReadFile(filepath.Join(dirs[i], ".resources", "definition.yaml"))
+			after, _ := os.ReadFile(filepath.Join(results[i].dir, ".resources", "definition.yaml"))
 			if !bytes.Contains(after, []byte("// >>> pmprep v")) {
 				t.Errorf("no pmprep block in the definition")
 			}
-			toLint = append(toLint, dirs[i])
+			toLint = append(toLint, results[i].dir)
 		})
 	}
 	// Lint every injected directory, two at a time (about 3 s each).

@@ -112,7 +112,7 @@ func PlanInject(c *Collection, e InjectEdit) ([]Change, error) {
 				if at > 0 && f.Data[at-1] != '\n' {
 					tail = lineEnd(f.Data) + tail
 				}
-				sp = append(sp, splice{at, at, tail})
+				sp = append(sp, splice{start: at, end: at, text: tail})
 			}
 		}
 		if len(sp) == 0 {
@@ -132,6 +132,10 @@ func PlanInject(c *Collection, e InjectEdit) ([]Change, error) {
 type splice struct {
 	start, end int
 	text       string
+	// whole names the top-level member a splice replaces whole (from its
+	// key's line to its value's last line) with a fixed text; "" for other
+	// edits.
+	whole string
 }
 
 func applySplices(f *File, sp []splice) ([]byte, error) {
@@ -141,21 +145,33 @@ func applySplices(f *File, sp []splice) ([]byte, error) {
 			sp[j], sp[j-1] = sp[j-1], sp[j]
 		}
 	}
+	size := len(f.Data)
+	for _, s := range sp {
+		size += len(s.text) - (s.end - s.start)
+	}
 	var out bytes.Buffer
-	out.Grow(len(f.Data) + 64<<10)
+	out.Grow(size)
 	at := 0
+	// Removing or replacing whole members of a block mapping cannot break
+	// the file unless the removed bytes define an anchor used elsewhere:
+	// only then, and for inserted text, is the result parsed again (the
+	// check costs as much as reading the file).
+	check := false
 	for _, s := range sp {
 		if s.start < at {
 			return nil, fmt.Errorf("%s: overlapping edits at byte %d (a bug in pmprep)", f.Path, s.start)
 		}
+		check = check || s.whole == "" || bytes.IndexByte(f.Data[s.start:s.end], '&') >= 0
 		out.Write(f.Data[at:s.start])
 		out.WriteString(s.text)
 		at = s.end
 	}
 	out.Write(f.Data[at:])
-	var check yaml.Node
-	if err := yaml.Unmarshal(out.Bytes(), &check); err != nil {
-		return nil, fmt.Errorf("%s: the edited file does not parse (a bug in pmprep): %v", f.Path, err)
+	if check {
+		var doc yaml.Node
+		if err := yaml.Unmarshal(out.Bytes(), &doc); err != nil {
+			return nil, fmt.Errorf("%s: the edited file does not parse (a bug in pmprep): %v", f.Path, err)
+		}
 	}
 	return out.Bytes(), nil
 }
@@ -171,7 +187,7 @@ func memberSplice(f *File, key, text string) (splice, error) {
 	if err != nil {
 		return splice{}, err
 	}
-	return splice{start, end, text}, nil
+	return splice{start: start, end: end, text: text, whole: key}, nil
 }
 
 // memberRange is the byte range of a block mapping member whose key is k:
@@ -289,7 +305,7 @@ func scriptSplices(f *File, e InjectEdit) (_ []splice, tail string, _ error) {
 				if dash < 0 || !onlySpaces(f.Data[ls:ls+dash]) {
 					return nil, "", errAt(f, el, "cannot remove this script entry", "put each script entry on its own line starting with -")
 				}
-				out = append(out, splice{ls, valueEnd(f.Data, ls, dash, false), ""})
+				out = append(out, splice{start: ls, end: valueEnd(f.Data, ls, dash, false)})
 				continue
 			}
 			ck, _ := Lookup(el, "code")
@@ -297,7 +313,7 @@ func scriptSplices(f *File, e InjectEdit) (_ []splice, tail string, _ error) {
 			if err != nil {
 				return nil, "", err
 			}
-			out = append(out, splice{start, end, blockScalar(strings.Join(lines, "\n"), ck.Column-1+len(indentUnit(f.Data)), lineEnd(f.Data))})
+			out = append(out, splice{start: start, end: end, text: blockScalar(strings.Join(lines, "\n"), ck.Column-1+len(indentUnit(f.Data)), lineEnd(f.Data))})
 		}
 	}
 	nl := lineEnd(f.Data)
@@ -341,7 +357,7 @@ func scriptSplices(f *File, e InjectEdit) (_ []splice, tail string, _ error) {
 		if err != nil {
 			return nil, "", err
 		}
-		out = append(out, splice{start, end, blockScalar(value, ck.Column-1+len(unit), nl)})
+		out = append(out, splice{start: start, end: end, text: blockScalar(value, ck.Column-1+len(unit), nl)})
 	}
 	if len(missing) == 0 {
 		return out, "", nil
@@ -359,7 +375,7 @@ func scriptSplices(f *File, e InjectEdit) (_ []splice, tail string, _ error) {
 		for _, w := range missing {
 			b.WriteString(scriptEntry(w.typ, w.block, dash, unit, nl))
 		}
-		return append(out, splice{ls, ls, b.String()}), "", nil
+		return append(out, splice{start: ls, end: ls, text: b.String()}), "", nil
 	}
 	// No scripts (or an empty or flow list, which holds none of ours): the
 	// member is written whole; an empty list is replaced.
@@ -384,7 +400,7 @@ func newMember(f *File, k *yaml.Node, out []splice, text string) (_ []splice, ta
 	if err != nil {
 		return nil, "", err
 	}
-	return append(out, splice{start, end, text}), "", nil
+	return append(out, splice{start: start, end: end, text: text}), "", nil
 }
 
 // variableSplices declares vars in the collection's variables (map or list
@@ -415,7 +431,7 @@ func variableSplices(f *File, vars []collection.Variable) (_ []splice, tail stri
 			if err != nil {
 				return nil, "", err
 			}
-			out = append(out, splice{start, end, quote(v.Value)})
+			out = append(out, splice{start: start, end: end, text: quote(v.Value)})
 		}
 	}
 	if len(add) == 0 {
@@ -442,7 +458,7 @@ func variableSplices(f *File, vars []collection.Variable) (_ []splice, tail stri
 		for _, v := range add {
 			b.WriteString(entry(strings.Repeat(" ", n), list.Kind == yaml.SequenceNode, v))
 		}
-		return append(out, splice{ls, ls, b.String()}), "", nil
+		return append(out, splice{start: ls, end: ls, text: b.String()}), "", nil
 	}
 	if list != nil && len(list.Content) > 0 {
 		return nil, "", errAt(f, list, "variables is written in flow style", "write variables as a block (key: value lines), then run pmprep again")

@@ -220,3 +220,123 @@ func sorted(s []string) []string {
 	}
 	return out
 }
+
+// v3CorpusInjects are real exports whose v3 migration inject changes and
+// the Postman CLI runs: collection bearer auth (Spotify; Twitter's 56
+// requests), and the collections of TestV3CorpusConvertRunsLikeTheDirectory
+// (nested auth, helpers, Keycloak, EdgeGrid). Left out: Brightspace's Test
+// Data Setup (its bodies draw {{$random…}} values, different every run).
+var v3CorpusInjects = append([]string{
+	"TestAutomation-Devops__ReplacePostmanSecrets__Spotify.postman_collection.json",
+	"xdevplatform__postman-twitter-api__Twitter API v2.postman_collection.json",
+}, v3CorpusRuns...)
+
+// TestV3CorpusInjectRunsUnderThePostmanCLI: for real exports migrated to
+// v3, pmprep inject -w (token URL and client from pmprep.yaml, under
+// variable names no collection uses), then postman collection run DIR:
+// one token request, with Basic client authentication intact; every
+// request the recorder sees with a token the server issued sent a bearer
+// or nothing before, and besides its Authorization what it sent before
+// inject; every other request sent exactly what it sent before; lint finds
+// no issue.
+func TestV3CorpusInjectRunsUnderThePostmanCLI(t *testing.T) {
+	bin := requirePostmanCLI(t)
+	corpus := filepath.Join(repoRoot(t), "..", "shared", "corpus")
+	if _, err := os.Stat(corpus); err != nil {
+		t.Skip("no ../shared/corpus beside the project")
+	}
+	rs := startRecorder(t)
+	creds := rs.Creds
+	registerSecrets(creds.BasicClientSecret)
+	proxy := []string{"HTTP_PROXY=" + rs.Proxy.URL, "HTTPS_PROXY=" + rs.Proxy.URL, "NO_PROXY=127.0.0.1", "ALL_PROXY="}
+	cfg := "auth:\n  grant: client_credentials\n  client_auth: basic\n  token_url: \"{{pmprep_token_url}}\"\n  scope: \"\"\n" +
+		"variables:\n  client_id: pmprep_client_id\n  client_secret: pmprep_client_secret\n"
+	vars := []string{"--env-var", "pmprep_token_url=" + rs.OIDCToken, "--env-var", "pmprep_client_id=" + creds.BasicClientID,
+		"--env-var", "pmprep_client_secret=" + creds.BasicClientSecret}
+	managedTotal := 0
+	for _, name := range v3CorpusInjects {
+		t.Run(name, func(t *testing.T) {
+			home := t.TempDir()
+			dir := filepath.Join(t.TempDir(), "c")
+			mig := runnerProcess(t, runnerCommand{What: "postman collection migrate", Bin: bin,
+				Args: []string{"collection", "migrate", filepath.Join(corpus, name), "-o", dir}, Dir: home, Env: postmanCLIEnv(home)}, baNewmanTimeout)
+			if mig.ExitCode != 0 {
+				mig.Log(t)
+				t.Fatalf("migrate exited %d", mig.ExitCode)
+			}
+			run := func(what string) ([]Record, NewmanResult) {
+				t.Helper()
+				rs.ResetRecords(t)
+				rs.ResetStats(t)
+				res := runnerProcess(t, runnerCommand{What: "the Postman CLI", Bin: bin,
+					Args: append([]string{"collection", "run", dir, "-r", "cli", "--disable-unicode", "--no-report-events", "--insecure"}, vars...),
+					Dir:  home, Env: mergeEnv(postmanCLIEnv(home), proxy)}, baNewmanTimeout)
+				var out []Record
+				for _, r := range rs.Records(t) {
+					if r.Kind == "request" {
+						out = append(out, r)
+					}
+				}
+				if len(out) == 0 {
+					res.Log(t)
+					t.Fatalf("%s: nothing reached the recorder", what)
+				}
+				return out, res
+			}
+			before, _ := run("before inject")
+			work := t.TempDir()
+			if err := os.WriteFile(filepath.Join(work, "pmprep.yaml"), []byte(cfg), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if _, stderr, code := pmprep(t, work, "inject", "-w", dir); code != 0 {
+				t.Fatalf("pmprep inject -w exited %d: %s", code, redact(stderr))
+			}
+			after, res := run("after inject")
+			st := rs.Stats(t)
+			if len(after) != len(before) {
+				res.Log(t)
+				t.Fatalf("%d requests before inject, %d after", len(before), len(after))
+			}
+			managed := 0
+			for i := range before {
+				b, a := corpusRequest(before[i]), corpusRequest(after[i])
+				if !a0Valid(after[i]) {
+					if b != a {
+						t.Errorf("request %d is not managed: it must send what it sent before (-before +after):\n%s", i, cmp.Diff(b, a))
+					}
+					continue
+				}
+				managed++
+				// Managed: it sent a bearer token before (a variable, maybe
+				// unset), or nothing (newly authorised), never other credentials.
+				for _, h := range before[i].Header("Authorization") {
+					if !strings.EqualFold(strings.Fields(h + " ?")[0], "Bearer") {
+						t.Errorf("request %d sent %s credentials before inject and a managed token after", i, strings.Fields(h + " ?")[0])
+					}
+				}
+				if d := cmp.Diff(withoutAuthorization(b), withoutAuthorization(a)); d != "" {
+					t.Errorf("request %d: besides its token it must send what it sent before (-before +after):\n%s", i, d)
+				}
+			}
+			if managed > 0 && (st.Token.OIDC.Requests != 1 || st.Token.OIDC.ByAuth["basic"] != 1) {
+				t.Errorf("token requests: %d, by client authentication %v; want one, Basic", st.Token.OIDC.Requests, st.Token.OIDC.ByAuth)
+			}
+			lint := runnerProcess(t, runnerCommand{What: "postman collection lint", Bin: bin, Args: []string{"collection", "lint", dir}, Dir: home, Env: postmanCLIEnv(home)}, baNewmanTimeout)
+			if lint.ExitCode != 0 || !strings.Contains(lint.Output, "No issues found") {
+				lint.Log(t)
+				t.Errorf("postman collection lint on the injected directory: exit %d", lint.ExitCode)
+			}
+			managedTotal += managed
+			t.Logf("%d requests, %d with a fresh token, %d token request(s)", len(after), managed, st.Token.OIDC.Requests)
+		})
+	}
+	if managedTotal == 0 {
+		t.Errorf("no request of any collection got the token")
+	}
+}
+
+// a0Valid reports whether r sent one Bearer token the servers issued.
+func a0Valid(r Record) bool {
+	h := r.Header("Authorization")
+	return len(h) == 1 && strings.HasPrefix(h[0], "Bearer ") && r.validBearer()
+}

@@ -33,7 +33,8 @@ func injectCommand() *cli.Command {
 		Description: "Adds (or replaces) pmprep's block in the collection pre-request script, sets the collection auth to use\n" +
 			"the token it fetches, declares the variables it reads, and makes bearer/oauth2 requests inherit.\n" +
 			"With no grant flags and no config, settings come from the collection's own oauth2 auth block.\n" +
-			"Output goes to stdout unless -o or -w is given; a summary goes to stderr.",
+			"Output goes to stdout unless -o or -w is given; a summary goes to stderr.\n" +
+			"A collection format v3 directory takes -w (in place, all files or none) or -o DIR (a copy); see docs/v3.md.",
 		Flags: []cli.Flag{
 			outputFlag, writeFlag, configFlag,
 			&cli.StringFlag{Name: "grant", Usage: "client_credentials, refresh_token or password", EnvVars: envVar("grant")},

@@ -32,6 +32,9 @@ func injectDir(a injectArgs, stderr io.Writer) error {
 		if same, _ := sameDir(a.input, dest); same {
 			return usagef("-o %s is the input directory: give -w to change it in place", dest)
 		}
+		if inside(dest, a.input) {
+			return usagef("-o %s is inside %s, which would copy the copy: give a directory outside it", dest, a.input)
+		}
 		if entries, err := os.ReadDir(dest); err == nil && len(entries) > 0 {
 			return usagef("-o %s: the directory exists and is not empty; give a new directory (or -w to change %s in place)", dest, a.input)
 		} else if err == nil || !errors.Is(err, fs.ErrNotExist) {
@@ -74,6 +77,22 @@ func injectDir(a injectArgs, stderr io.Writer) error {
 	printInjectDirSummary(&summary, a, plan, rendered, changes)
 	stderr.Write(summary.Bytes())
 	return nil
+}
+
+// inside reports whether path is below dir (both made absolute, symbolic
+// links in dir resolved).
+func inside(path, dir string) bool {
+	d, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return false
+	}
+	d, _ = filepath.Abs(d)
+	p, _ := filepath.Abs(path)
+	if parent, err := filepath.EvalSymlinks(filepath.Dir(p)); err == nil {
+		p = filepath.Join(parent, filepath.Base(p))
+	}
+	rel, err := filepath.Rel(d, p)
+	return err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 func sameDir(a, b string) (bool, error) {

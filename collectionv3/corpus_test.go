@@ -133,21 +133,7 @@ func TestCorpusRoundTrip(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: migrates every corpus collection with the Postman CLI (about a minute on 2 cores)")
 	}
-	all, _ := filepath.Glob(filepath.Join(corpusDir, "*.json"))
-	if len(all) == 0 {
-		t.Skip("no ../shared/corpus beside the project")
-	}
-	// PMPREP_CORPUS_ONLY=SUBSTRING narrows the run to matching files (to
-	// debug one). The CLI migrates v2.1 collections only (it refuses v2.0, v1 and
-	// environments, at about 3 s a refusal): give it those.
-	var files []string
-	for _, f := range all {
-		data, _ := os.ReadFile(f)
-		if strings.Contains(gjson.GetBytes(data, "info.schema").String(), "/v2.1.0/") && strings.Contains(filepath.Base(f), os.Getenv("PMPREP_CORPUS_ONLY")) {
-			abs, _ := filepath.Abs(f)
-			files = append(files, abs)
-		}
-	}
+	files := corpusV21(t)
 	bin := postmanCLI(t)
 	abs, _ := filepath.Abs("../../shared/schemas/collection-v2.1.0.json")
 	schema, err := jsonschema.NewCompiler().Compile(abs)
@@ -155,26 +141,7 @@ func TestCorpusRoundTrip(t *testing.T) {
 		t.Skipf("schemas not available: %v", err)
 	}
 	start := time.Now()
-	type result struct {
-		dir string
-		err error
-	}
-	results := make([]result, len(files))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 2) // the machine has 2 cores
-	work := t.TempDir()
-	for i, f := range files {
-		// Short names: lint refuses folder names longer than 64 characters.
-		results[i].dir = filepath.Join(work, fmt.Sprintf("c%02d", i))
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			results[i].err = migrate(t, bin, f, results[i].dir)
-		}()
-	}
-	wg.Wait()
+	results := migrateAll(t, bin, files)
 	migrated, stripped := 0, 0
 	var mu sync.Mutex
 	var toLint []string
@@ -240,6 +207,56 @@ func TestCorpusRoundTrip(t *testing.T) {
 	if migrated < 30 && os.Getenv("PMPREP_CORPUS_ONLY") == "" {
 		t.Errorf("only %d corpus files migrated (32 did with the Postman CLI 1.62.0)", migrated)
 	}
+}
+
+// corpusV21 lists the v2.1 collections of the corpus (skipping the test
+// without one). PMPREP_CORPUS_ONLY=SUBSTRING narrows the list to matching
+// files (to debug one). The CLI migrates v2.1 collections only (it refuses
+// v2.0, v1 and environments, at about 3 s a refusal): give it those.
+func corpusV21(t *testing.T) []string {
+	t.Helper()
+	all, _ := filepath.Glob(filepath.Join(corpusDir, "*.json"))
+	if len(all) == 0 {
+		t.Skip("no ../shared/corpus beside the project")
+	}
+	var files []string
+	for _, f := range all {
+		data, _ := os.ReadFile(f)
+		if strings.Contains(gjson.GetBytes(data, "info.schema").String(), "/v2.1.0/") && strings.Contains(filepath.Base(f), os.Getenv("PMPREP_CORPUS_ONLY")) {
+			abs, _ := filepath.Abs(f)
+			files = append(files, abs)
+		}
+	}
+	return files
+}
+
+// migrated is one corpus file's migration: its directory, or why not.
+type migrated struct {
+	dir string
+	err error
+}
+
+// migrateAll migrates files with the Postman CLI, two at a time (the
+// machine has 2 cores), into short-named directories (lint refuses folder
+// names longer than 64 characters).
+func migrateAll(t *testing.T, bin string, files []string) []migrated {
+	t.Helper()
+	results := make([]migrated, len(files))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 2)
+	work := t.TempDir()
+	for i, f := range files {
+		results[i].dir = filepath.Join(work, fmt.Sprintf("c%02d", i))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			results[i].err = migrate(t, bin, f, results[i].dir)
+		}()
+	}
+	wg.Wait()
+	return results
 }
 
 // requestList flattens a v2.1 collection to "folder/…/name METHOD url"

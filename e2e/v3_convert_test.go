@@ -113,16 +113,7 @@ order: 3000
 // writeV3Fixture writes v3Fixture into dir and returns dir.
 func writeV3Fixture(t *testing.T, dir string) string {
 	t.Helper()
-	for p, body := range v3Fixture {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
+	return writeFiles(t, dir, v3Fixture)
 }
 
 // v3Request is what the judge compares of one recorded request: what the

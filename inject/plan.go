@@ -34,6 +34,10 @@ type Options struct {
 	// Retry401 adds the collection test script; Retry401Set says the
 	// caller decided (else an earlier block's choice stays).
 	Retry401, Retry401Set bool
+	// Decisions fills Plan.Decisions and Plan.ManagedBlocks: for a format
+	// whose auth cannot carry the token (collection format v3), where the
+	// caller makes its own edits from the same decisions.
+	Decisions bool
 }
 
 // Plan is what inject will do.
@@ -47,6 +51,21 @@ type Plan struct {
 	// AuthType is the collection auth block type written (or kept).
 	AuthType string
 	Report   Report
+	// Decisions is, with Options.Decisions, what each request sends after
+	// inject, in document order.
+	Decisions []Decision
+	// ManagedBlocks are, with Options.Decisions, the JSON paths of the auth
+	// blocks that send a managed token ("auth" for the collection's).
+	ManagedBlocks []string
+}
+
+// Decision is what one request sends after inject.
+type Decision struct {
+	Path   string // JSON path of the request item
+	Domain int    // the managed token domain it sends, or -1
+	// None: it sends no auth (no block anywhere, or noauth), whatever its
+	// own headers send.
+	None bool
 }
 
 // kind is what an auth (own or effective) does with tokens.
@@ -265,6 +284,9 @@ func (b *builder) plan() {
 	p.AuthType = collection.AuthType(b.rootAuth)
 	switch {
 	case rootBefore.kind == managed:
+		if b.opts.Decisions && b.rootAuth.Exists() {
+			p.ManagedBlocks = append(p.ManagedBlocks, "auth")
+		}
 		p.Edit.Auth = b.rewrite(b.rootAuth, int(rootBefore.domain), true)
 		rootAfter = rootBefore
 		if p.Edit.Auth != nil && p.Edit.Auth.Block != nil {
@@ -318,6 +340,9 @@ func (b *builder) plan() {
 		ed := collection.ItemEdit{}
 		switch {
 		case own.kind == managed:
+			if b.opts.Decisions {
+				p.ManagedBlocks = append(p.ManagedBlocks, n.authPath)
+			}
 			// Removed only where the inherited block sends the token the same
 			// way (an oauth2 block may send it as a query parameter, or with
 			// another prefix): otherwise it stays and sends the fresh token.
@@ -382,6 +407,13 @@ func (b *builder) plan() {
 		}
 		rep.Requests++
 		a, bf := after[i], before[i]
+		if b.opts.Decisions {
+			d := Decision{Path: n.path, Domain: -1, None: a.kind == none}
+			if a.kind == managed {
+				d.Domain = int(a.domain)
+			}
+			p.Decisions = append(p.Decisions, d)
+		}
 		switch {
 		case a.kind == managed && (bf.kind == managed || hasStaleHeader(n.authorizationHeaders(b.doc), b.tokens[a.domain].Vars.AccessToken)):
 			rep.Domains[a.domain].Requests++

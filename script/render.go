@@ -35,6 +35,9 @@ type preRequestData struct {
 	Tests      testNames
 	// What the settings use, so that code they do not need is left out.
 	Retry401, Folders, Password, Refresh, Persist, Basic, Scan, Requests bool
+	// Header: collection format v3, the script sets the Authorization
+	// header of the Managed requests (see Script.Header).
+	Header bool
 	// Client authentication beyond basic and body: Methods (some token uses
 	// one), Sign (client_secret_jwt or private_key_jwt), Key
 	// (private_key_jwt), Assertion (assertion), Assertions (any of the
@@ -100,6 +103,7 @@ func Render(s Script) (Rendered, error) {
 		Folders:  len(s.Folders) > 0,
 		Scan:     s.Scan || len(s.Tokens) > 1,
 		Requests: len(s.Requests) > 0,
+		Header:   s.Header,
 	}
 	for _, t := range s.Tokens {
 		data.Password = data.Password || t.Grant == GrantPassword

@@ -161,6 +161,20 @@ type Script struct {
 	// variables: inject sets it when some request sends one there, and
 	// always with several tokens. Without it the script is smaller.
 	Scan bool
+	// Header is for collection format v3, whose runner (the Postman CLI
+	// 1.62.0) applies collection and folder auth to every pm.sendRequest,
+	// the token request included: there the token cannot travel through
+	// auth, so the script itself sets "Authorization: Bearer {{token}}" on
+	// the requests listed in Managed, and only those inherit a domain
+	// (Inherit, Folders and Requests are not used). pm.request.auth cannot
+	// tell them apart in a v3 run (it is undefined for own noauth too);
+	// pm.execution.location can.
+	Header bool
+	// Managed maps a request's location below the collection — the
+	// JSON array of its folder names and its own name, as
+	// JSON.stringify(pm.execution.location.slice(1)) writes it — to its
+	// domains. Used with Header only.
+	Managed map[string][]int
 }
 
 // FolderRule is one folder, by the names of the folders from the

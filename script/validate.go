@@ -190,6 +190,15 @@ func (s Script) Validate() error {
 			bad("requests: an id is not valid UTF-8")
 		}
 	}
+	for loc, t := range s.Managed {
+		index(fmt.Sprintf("managed[%q]", loc), t)
+		if !utf8.ValidString(loc) {
+			bad("managed: a location is not valid UTF-8")
+		}
+	}
+	if len(s.Managed) > 0 && !s.Header {
+		bad("managed requests are listed without header")
+	}
 	for i, f := range s.Folders {
 		index(fmt.Sprintf("folders[%d].tokens", i), f.Tokens)
 		for j, n := range f.Path {

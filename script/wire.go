@@ -24,6 +24,10 @@ type wire struct {
 	Retry401 bool             `json:"retry_401"`
 	Scan     bool             `json:"scan,omitempty"`
 	Requests map[string][]int `json:"requests,omitempty"`
+	// Collection format v3 (see Script.Header); left out for v2.1, so
+	// those blocks keep their bytes and hash.
+	Header  bool             `json:"header,omitempty"`
+	Managed map[string][]int `json:"managed,omitempty"`
 }
 
 type wireToken struct {
@@ -92,7 +96,8 @@ func toWire(s Script) wire {
 	for _, f := range s.Folders {
 		folders = append(folders, wireRule{Path: append(make([]string, 0, len(f.Path)), f.Path...), Tokens: ints(f.Tokens)})
 	}
-	return wire{Format: wireFormat, Tokens: tokens, Inherit: ints(s.Inherit), Folders: folders, Retry401: s.Retry401, Scan: s.Scan, Requests: requestRules(s.Requests)}
+	return wire{Format: wireFormat, Tokens: tokens, Inherit: ints(s.Inherit), Folders: folders, Retry401: s.Retry401, Scan: s.Scan, Requests: requestRules(s.Requests),
+		Header: s.Header, Managed: requestRules(s.Managed)}
 }
 
 func (s Settings) toWire() wireToken {
@@ -191,6 +196,13 @@ func (w wire) script() Script {
 			s.Requests = map[string][]int{}
 		}
 		s.Requests[id] = orNil(t)
+	}
+	s.Header = w.Header
+	for loc, t := range w.Managed {
+		if s.Managed == nil {
+			s.Managed = map[string][]int{}
+		}
+		s.Managed[loc] = orNil(t)
 	}
 	return s
 }

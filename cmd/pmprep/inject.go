@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -31,7 +33,8 @@ func injectCommand() *cli.Command {
 		Description: "Adds (or replaces) pmprep's block in the collection pre-request script, sets the collection auth to use\n" +
 			"the token it fetches, declares the variables it reads, and makes bearer/oauth2 requests inherit.\n" +
 			"With no grant flags and no config, settings come from the collection's own oauth2 auth block.\n" +
-			"Output goes to stdout unless -o or -w is given; a summary goes to stderr.",
+			"Output goes to stdout unless -o or -w is given; a summary goes to stderr.\n" +
+			"A collection format v3 directory takes -w (in place, all files or none) or -o DIR (a copy); see docs/v3.md.",
 		Flags: []cli.Flag{
 			outputFlag, writeFlag, configFlag,
 			&cli.StringFlag{Name: "grant", Usage: "client_credentials, refresh_token or password", EnvVars: envVar("grant")},
@@ -108,6 +111,9 @@ type injectArgs struct {
 
 func inject(a injectArgs, stdin io.Reader, stdout, stderr io.Writer) (err error) {
 	defer onFault(a.input, &err)()
+	if fi, serr := os.Stat(filepath.Join(a.input, ".resources", "definition.yaml")); serr == nil && !fi.IsDir() && a.input != "-" {
+		return injectDir(a, stderr)
+	}
 	data, err := readInputMapped(a.input, stdin)
 	if err != nil {
 		return err
@@ -125,11 +131,7 @@ func inject(a injectArgs, stdin io.Reader, stdout, stderr io.Writer) (err error)
 	}
 	plan, err := injectpkg.Build(doc, opts)
 	if err != nil {
-		var se *injectpkg.SettingsError
-		if errors.As(err, &se) {
-			return usagef("%v", se.Err)
-		}
-		return err
+		return settingsUsage(err)
 	}
 	rendered, err := script.Render(plan.Script)
 	if err != nil {
@@ -151,6 +153,16 @@ func inject(a injectArgs, stdin io.Reader, stdout, stderr io.Writer) (err error)
 	printInjectSummary(&summary, a, plan, rendered, rep)
 	stderr.Write(summary.Bytes())
 	return nil
+}
+
+// settingsUsage makes a setting that cannot make a script a usage error
+// (exit 2); other errors pass.
+func settingsUsage(err error) error {
+	var se *injectpkg.SettingsError
+	if errors.As(err, &se) {
+		return usagef("%v", se.Err)
+	}
+	return err
 }
 
 // injectOptions turns the config file and the flags (and PMPREP_*

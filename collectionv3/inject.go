@@ -27,6 +27,10 @@ type InjectEdit struct {
 	RemoveAuth []*File
 	// NoAuth are files whose top-level auth becomes {type: noauth}.
 	NoAuth []*File
+	// DropHeaders are, by request file, header entries (from Entries of
+	// its headers) that inject removes: stale bearer tokens on requests
+	// that now get the managed token. A headers member left empty goes.
+	DropHeaders map[*File][]Entry
 	// Variables are declared in the collection's variables when no
 	// variable of that key exists (an empty one gets the value): the
 	// inputs an oauth2 block held, which inject removes.
@@ -61,6 +65,9 @@ func PlanInject(c *Collection, e InjectEdit) ([]Change, error) {
 	for _, f := range e.NoAuth {
 		get(f).noAuth = true
 	}
+	for f := range e.DropHeaders {
+		get(f)
+	}
 	root := c.Root.Def
 	if root == nil {
 		return nil, &collection.InputError{File: c.Dir, Msg: "no .resources/definition.yaml", Hint: notV3Hint}
@@ -93,6 +100,13 @@ func PlanInject(c *Collection, e InjectEdit) ([]Change, error) {
 					return nil, err
 				}
 				sp = append(sp, s)
+			}
+			if drops := e.DropHeaders[f]; len(drops) > 0 {
+				s, err := headerSplices(f, drops)
+				if err != nil {
+					return nil, err
+				}
+				sp = append(sp, s...)
 			}
 		}
 		if f == root {
@@ -138,8 +152,51 @@ type splice struct {
 	whole string
 }
 
+// headerSplices removes the header entries drops from f's headers: each
+// entry's lines (a map member, or a list element from its dash), or the
+// whole headers member when no entry would be left.
+func headerSplices(f *File, drops []Entry) ([]splice, error) {
+	k, headers := Lookup(f.Doc, "headers")
+	if k == nil {
+		return nil, fmt.Errorf("%s: no headers (a bug in pmprep)", f.Path)
+	}
+	left := len(headers.Content)
+	if headers.Kind == yaml.MappingNode {
+		left /= 2
+	}
+	if left <= len(drops) {
+		s, err := memberSplice(f, "headers", "")
+		if err != nil {
+			return nil, err
+		}
+		return []splice{s}, nil
+	}
+	if headers.Style&yaml.FlowStyle != 0 {
+		return nil, errAt(f, headers, "headers is written in flow style, which pmprep does not edit", "write headers as a block (key: value lines), then run pmprep again")
+	}
+	lines := lineStarts(f.Data)
+	var out []splice
+	for _, d := range drops {
+		if d.Elem == nil {
+			start, end, err := memberRange(f, d.KeyNode)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, splice{start: start, end: end})
+			continue
+		}
+		ls := lines[d.Elem.Line-1]
+		dash := bytes.IndexByte(f.Data[ls:], '-')
+		if dash < 0 || dash >= d.Elem.Column-1 || !onlySpaces(f.Data[ls:ls+dash]) {
+			return nil, errAt(f, d.Elem, "cannot remove this header", "put each header on its own line starting with -")
+		}
+		out = append(out, splice{start: ls, end: valueEnd(f.Data, ls, dash, false)})
+	}
+	return out, nil
+}
+
 func applySplices(f *File, sp []splice) ([]byte, error) {
-	// Sorted by start; inject makes at most three per file.
+	// Sorted by start; inject makes a few per file.
 	for i := 1; i < len(sp); i++ {
 		for j := i; j > 0 && sp[j].start < sp[j-1].start; j-- {
 			sp[j], sp[j-1] = sp[j-1], sp[j]

@@ -165,3 +165,61 @@ func TestPlanInjectRemovesTheTestBlock(t *testing.T) {
 		})
 	}
 }
+
+// TestPlanInjectDropsHeaders: a stale Authorization header goes with its
+// lines only (map member or list element, comments and CRLF kept); a
+// headers member left empty goes whole; a second run changes nothing.
+func TestPlanInjectDropsHeaders(t *testing.T) {
+	const def = "$kind: collection\nname: c\n"
+	cases := []struct{ name, req, want string }{
+		{"map form",
+			"$kind: http-request\r\nurl: x\r\nheaders:\r\n  Accept: '*/*'   # kept\r\n  Authorization: Bearer abc.def\r\n  X-Other: \"1\"\r\norder: 1\r\n",
+			"$kind: http-request\r\nurl: x\r\nheaders:\r\n  Accept: '*/*'   # kept\r\n  X-Other: \"1\"\r\norder: 1\r\n"},
+		{"list form, element with a description",
+			"$kind: http-request\nurl: x\nheaders:\n  - key: authorization\n    value: Bearer abc\n    description: |-\n      pasted\n      by hand\n  - key: Accept\n    value: x\n",
+			"$kind: http-request\nurl: x\nheaders:\n  - key: Accept\n    value: x\n"},
+		{"list at the key's indentation",
+			"$kind: http-request\nheaders:\n- key: Accept\n  value: x\n- key: Authorization\n  value: Bearer abc\nurl: x\n",
+			"$kind: http-request\nheaders:\n- key: Accept\n  value: x\nurl: x\n"},
+		{"the only header: headers goes",
+			"$kind: http-request\nurl: x\nheaders:\n  \"Authorization\": Bearer abc\n# after\norder: 2\n",
+			"$kind: http-request\nurl: x\n# after\norder: 2\n"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := writeTree(t, map[string]string{".resources/definition.yaml": def, "R.request.yaml": tc.req})
+			for run := range 2 {
+				c, err := Read(dir)
+				if err != nil {
+					t.Fatal(err)
+				}
+				req := c.Root.Items[0].Request.File
+				e := InjectEdit{PreRequest: testBlock, IsBegin: isBegin, IsEnd: isEnd, DropHeaders: map[*File][]Entry{}}
+				for _, h := range Entries(Get(req.Doc, "headers")) {
+					if strings.EqualFold(h.Key, "Authorization") {
+						e.DropHeaders[req] = append(e.DropHeaders[req], h)
+					}
+				}
+				changes, err := PlanInject(c, e)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got string
+				for _, ch := range changes {
+					if err := os.WriteFile(ch.File.Path, ch.Data, 0o644); err != nil {
+						t.Fatal(err)
+					}
+					if ch.File == req {
+						got = string(ch.Data)
+					}
+				}
+				switch {
+				case run == 0 && got != tc.want:
+					t.Errorf("got\n%q\nwant\n%q", got, tc.want)
+				case run == 1 && len(changes) != 0:
+					t.Errorf("second run changed %d files", len(changes))
+				}
+			}
+		})
+	}
+}

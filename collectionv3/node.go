@@ -54,6 +54,14 @@ type Entry struct {
 	Disabled bool
 }
 
+// Scalar is the entry's value when it is a scalar.
+func (e Entry) Scalar() (string, bool) {
+	if e.Value == nil || e.Value.Kind != yaml.ScalarNode {
+		return "", false
+	}
+	return e.Value.Value, true
+}
+
 // Entries lists the elements of n in either form, in order. Elements that
 // are neither (a scalar where a mapping belongs) are skipped: lint reports
 // them, and they carry no key to act on.

@@ -3,9 +3,11 @@ package collectionv3
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -169,5 +171,35 @@ func TestConvertAliasBomb(t *testing.T) {
 	}
 	if len(out) > 64<<10 {
 		t.Errorf("converted to %d bytes: aliases were expanded", len(out))
+	}
+}
+
+// TestReadFirstErrorInRunOrder: files are parsed concurrently, yet the
+// error reported is always the one a file-by-file read meets first — a
+// broken file before a later broken file or a later bad link.
+func TestReadFirstErrorInRunOrder(t *testing.T) {
+	files := map[string]string{".resources/definition.yaml": okDef}
+	for i := range 200 {
+		files[fmt.Sprintf("F%03d/r.request.yaml", i)] = "$kind: http-request\nurl: x\n"
+	}
+	files["F050/r.request.yaml"] = "$kind: http-request\nurl: [x\n"
+	files["F120/r.request.yaml"] = "- 1\n"
+	dir := writeTree(t, files)
+	if err := os.Symlink("/etc/hostname", filepath.Join(dir, "F150", "x.request.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	for range 20 {
+		_, err := Read(dir)
+		if err == nil || !strings.HasPrefix(err.Error(), filepath.Join(dir, "F050", "r.request.yaml")+":2:1: broken YAML") {
+			t.Fatalf("want F050's broken YAML first, got %v", err)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "F050", "r.request.yaml"), []byte("$kind: http-request\n"), 0o644)
+	if _, err := Read(dir); err == nil || !strings.HasPrefix(err.Error(), filepath.Join(dir, "F120", "r.request.yaml")+":1:1: expected a mapping") {
+		t.Fatalf("want F120's error next, got %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, "F120", "r.request.yaml"), []byte("$kind: http-request\n"), 0o644)
+	if _, err := Read(dir); err == nil || !strings.Contains(err.Error(), "F150/x.request.yaml: leads outside the collection directory") {
+		t.Fatalf("want F150's link last, got %v", err)
 	}
 }

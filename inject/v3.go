@@ -169,6 +169,27 @@ func BuildV3(c *collectionv3.Collection, opts Options) (*PlanV3, error) {
 	p.Script.Managed = managed
 	p.Script.Inherit, p.Script.Folders, p.Script.Requests = nil, nil, nil
 
+	// Stale bearer headers of managed requests go, as in v2.1: the script
+	// sets a fresh one, and the pasted token should not stay in the file.
+	for _, ed := range p.Edit.Items {
+		pl, ok := places[ed.Item.Path]
+		if ed.DropHeader == nil || !ok || pl.folder != nil || pl.file == nil {
+			continue
+		}
+		var drops []collectionv3.Entry
+		for _, h := range collectionv3.Entries(collectionv3.Get(pl.file.Doc, "headers")) {
+			if v, ok := h.Scalar(); ok && !h.Disabled && strings.EqualFold(h.Key, "Authorization") && ed.DropHeader(v) {
+				drops = append(drops, h)
+			}
+		}
+		if len(drops) > 0 {
+			if out.Edit.DropHeaders == nil {
+				out.Edit.DropHeaders = map[*collectionv3.File][]collectionv3.Entry{}
+			}
+			out.Edit.DropHeaders[pl.file] = drops
+		}
+	}
+
 	// Managed blocks: removed where nothing above sends auth after inject,
 	// else noauth (a removed block would inherit what is above).
 	blocks := map[string]bool{}

@@ -134,3 +134,36 @@ func TestBuildV3SameLocation(t *testing.T) {
 		t.Errorf("warnings %q, want one naming [\"Same\"]", p.Report.Warnings)
 	}
 }
+
+// TestBuildV3DropsStaleHeaders: as in v2.1, a managed request loses a
+// pasted bearer header (and one of the managed variable); an unmanaged
+// request keeps its own, and a managed request keeps other Authorization
+// values (another variable's bearer).
+func TestBuildV3DropsStaleHeaders(t *testing.T) {
+	dir := t.TempDir()
+	writeV3(t, dir, map[string]string{
+		".resources/definition.yaml": "$kind: collection\nname: c\nauth:\n  type: bearer\n  credentials:\n    token: \"{{tok}}\"\n",
+		"Pasted.request.yaml":        "$kind: http-request\nurl: http://x/a\norder: 1\nheaders:\n  Accept: x\n  Authorization: Bearer eyJpasted.token.here\n",
+		"Var.request.yaml":           "$kind: http-request\nurl: http://x/b\norder: 2\nheaders:\n  - key: Authorization\n    value: Bearer {{tok}}\n",
+		"Basic.request.yaml":         "$kind: http-request\nurl: http://x/c\norder: 3\nheaders:\n  Authorization: Bearer eyJkept\nauth:\n  type: basic\n  credentials:\n    username: u\n",
+	})
+	p, changed := buildV3(t, dir)
+	if d := cmp.Diff(map[string][]int{`["Pasted"]`: {0}, `["Var"]`: {0}}, p.Script.Managed); d != "" {
+		t.Errorf("managed (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{".resources/definition.yaml", "Pasted.request.yaml", "Var.request.yaml"}, changed); d != "" {
+		t.Errorf("changed files (-want +got):\n%s", d)
+	}
+	for rel, want := range map[string]string{
+		"Pasted.request.yaml": "$kind: http-request\nurl: http://x/a\norder: 1\nheaders:\n  Accept: x\n",
+		"Var.request.yaml":    "$kind: http-request\nurl: http://x/b\norder: 2\n",
+	} {
+		got, _ := os.ReadFile(filepath.Join(dir, rel))
+		if string(got) != want {
+			t.Errorf("%s:\n%q\nwant\n%q", rel, got, want)
+		}
+	}
+	if _, again := buildV3(t, dir); len(again) != 0 {
+		t.Errorf("second run changed %v", again)
+	}
+}

@@ -1,7 +1,6 @@
 package inject
 
 import (
-	"encoding/json"
 	"errors"
 	"sort"
 	"strconv"
@@ -109,22 +108,22 @@ func BuildV3(c *collectionv3.Collection, opts Options) (*PlanV3, error) {
 	kept := map[string]bool{} // paths managed by the earlier run's list
 	for _, d := range p.Decisions {
 		pl := places[d.Path]
-		key, _ := json.Marshal(pl.loc)
+		key := script.LocationKey(pl.loc)
 		tokens := []int{}
 		switch {
 		case d.Domain >= 0:
 			tokens = []int{d.Domain}
-		case d.None && len(prev.Managed[string(key)]) > 0 && prev.Managed[string(key)][0] < len(p.Script.Tokens):
-			tokens = prev.Managed[string(key)][:1]
+		case d.None && len(prev.Managed[key]) > 0 && prev.Managed[key][0] < len(p.Script.Tokens):
+			tokens = prev.Managed[key][:1]
 			p.Report.Domains[tokens[0]].Requests++
 		}
-		if len(tokens) > 0 && len(prev.Managed[string(key)]) > 0 {
+		if len(tokens) > 0 && len(prev.Managed[key]) > 0 {
 			kept[d.Path] = true // not newly authorised: the earlier run's script sent it the token
 		}
-		if old, seen := managed[string(key)]; seen && !sameInts(old, tokens) {
-			conflict[string(key)] = true
+		if old, seen := managed[key]; seen && !sameInts(old, tokens) {
+			conflict[key] = true
 		}
-		managed[string(key)] = tokens
+		managed[key] = tokens
 	}
 	if len(kept) > 0 {
 		var left []LeftGroup

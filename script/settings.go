@@ -1,6 +1,10 @@
 package script
 
-import "time"
+import (
+	"fmt"
+	"strings"
+	"time"
+)
 
 // Grant types the generated script can perform.
 const (
@@ -168,13 +172,52 @@ type Script struct {
 	// the requests listed in Managed, and only those inherit a domain
 	// (Inherit, Folders and Requests are not used). pm.request.auth cannot
 	// tell them apart in a v3 run (it is undefined for own noauth too);
-	// pm.execution.location can.
+	// pm.execution.location can. Only the requests inject saw are listed:
+	// a rule by folder would also send the token on a request added later
+	// with auth noauth, which a v3 run cannot tell from one that inherits.
 	Header bool
-	// Managed maps a request's location below the collection — the
-	// JSON array of its folder names and its own name, as
-	// JSON.stringify(pm.execution.location.slice(1)) writes it — to its
-	// domains. Used with Header only.
+	// Managed maps a request's location below the collection —
+	// LocationKey of its folder names and its own name — to its domains.
+	// Used with Header only.
 	Managed map[string][]int
+}
+
+// LocationKey is JSON.stringify(names), as the script computes it from
+// pm.execution.location: only '"', '\' and control characters are
+// escaped (encoding/json would also escape <, >, & and U+2028/U+2029).
+func LocationKey(names []string) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, n := range names {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('"')
+		for _, r := range n {
+			switch {
+			case r == '"' || r == '\\':
+				b.WriteByte('\\')
+				b.WriteRune(r)
+			case r == '\b':
+				b.WriteString(`\b`)
+			case r == '\f':
+				b.WriteString(`\f`)
+			case r == '\n':
+				b.WriteString(`\n`)
+			case r == '\r':
+				b.WriteString(`\r`)
+			case r == '\t':
+				b.WriteString(`\t`)
+			case r < 0x20:
+				fmt.Fprintf(&b, `\u%04x`, r)
+			default:
+				b.WriteRune(r)
+			}
+		}
+		b.WriteByte('"')
+	}
+	b.WriteByte(']')
+	return b.String()
 }
 
 // FolderRule is one folder, by the names of the folders from the

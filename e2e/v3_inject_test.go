@@ -18,6 +18,8 @@ import (
 // alone: own Basic, own noauth (pm.request.auth is undefined for it in a v3
 // run, like for an inheriting one), a noauth folder, a noauth folder's
 // request with its own Authorization header, a Basic folder's request.
+// Inherits carries a pasted token (inject removes it); Team's name has
+// characters encoding/json escapes and JSON.stringify does not.
 var v3InjectFixture = map[string]string{
 	".resources/definition.yaml": `$kind: collection
 name: v3 inject
@@ -32,11 +34,11 @@ scripts:
       pm.request.headers.upsert({key: 'X-Script', value: 'collection ' + pm.info.requestName});
     language: text/javascript
 `,
-	"Inherits.request.yaml":                      "$kind: http-request\nurl: \"{{base}}/inherits\"\nmethod: GET\norder: 1000\n",
+	"Inherits.request.yaml":                      "$kind: http-request\nurl: \"{{base}}/inherits\"\nmethod: GET\nheaders:\n  Accept: application/json\n  Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.pasted-by-hand.c3RhbGU\norder: 1000\n",
 	"Own bearer.request.yaml":                    "$kind: http-request\nurl: '{{base}}/own-bearer'\nmethod: GET\nauth:\n  type: bearer\n  credentials:\n    - key: token\n      value: \"{{access_token}}\"\norder: 2000\n",
 	"Own basic.request.yaml":                     "$kind: http-request\nurl: \"{{base}}/own-basic\"\nmethod: GET\nauth:\n  type: basic\n  credentials:\n    username: \"{{user}}\"\n    password: \"{{pass}}\"\norder: 3000\n",
 	"Own noauth.request.yaml":                    "$kind: http-request\nurl: \"{{base}}/own-noauth\"\nmethod: GET\nauth:\n  type: noauth\norder: 4000\n",
-	"Team/.resources/definition.yaml":            "$kind: collection\nauth:\n  type: bearer\n  credentials:\n    token: \"{{access_token}}\"\norder: 5000\n",
+	"Team/.resources/definition.yaml":            "$kind: collection\nname: Team & <Ops>\nauth:\n  type: bearer\n  credentials:\n    token: \"{{access_token}}\"\norder: 5000\n",
 	"Team/List.request.yaml":                     "$kind: http-request\nurl: \"{{base}}/team\"\nmethod: GET\n",
 	"Open/.resources/definition.yaml":            "$kind: collection\nauth:\n  type: noauth\norder: 6000\n",
 	"Open/Health.request.yaml":                   "$kind: http-request\nurl: \"{{base}}/health\"\nmethod: GET\norder: 1000\n",
@@ -143,9 +145,12 @@ func TestV3InjectRunsUnderThePostmanCLI(t *testing.T) {
 			}
 			// The collection (script, auth removed), the request and the
 			// folders whose own bearer sent the token.
-			wantChanged := []string{".resources/definition.yaml", "Own bearer.request.yaml", "Partner/Tokened/.resources/definition.yaml", "Team/.resources/definition.yaml"}
+			wantChanged := []string{".resources/definition.yaml", "Inherits.request.yaml", "Own bearer.request.yaml", "Partner/Tokened/.resources/definition.yaml", "Team/.resources/definition.yaml"}
 			if d := cmp.Diff(wantChanged, sorted(changed)); d != "" {
 				t.Errorf("files changed by inject (-want +got):\n%s", d)
+			}
+			if got := injected["Inherits.request.yaml"]; strings.Contains(got, "pasted-by-hand") || !strings.Contains(got, "Accept: application/json") {
+				t.Errorf("Inherits: its pasted bearer header must go, its other header stay:\n%s", got)
 			}
 			if !strings.Contains(injected["Partner/Tokened/.resources/definition.yaml"], "type: noauth") {
 				t.Errorf("the folder below a Basic folder: its bearer block must become noauth (removed, it would inherit Basic):\n%s", injected["Partner/Tokened/.resources/definition.yaml"])

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // These tests run the rendered pre-request and test scripts in node against
@@ -89,7 +90,13 @@ type stepResult struct {
 	Logs          []string          `json:"logs"`
 	Next          *string           `json:"next"`
 	Uncaught      []string          `json:"uncaught"`
+	Headers       []fakeHeader      `json:"headers"` // pm.request.headers after the pre-request script
 	ResponsesLeft int               `json:"responsesLeft"`
+}
+
+type fakeHeader struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
 }
 
 type playResult struct {
@@ -780,4 +787,31 @@ func TestBehaviourCacheKeepsOnlyLiveEntries(t *testing.T) {
 	if err != nil || !bytes.Contains(out, []byte(`"token":"AT-0123456789ab"`)) {
 		t.Errorf("with a corrupt cache: %v %s", err, out)
 	}
+}
+
+// TestBehaviourHeaderMode (collection format v3): only the requests listed
+// by location get the token, set as their Authorization header (a pasted
+// one replaced); a request of the same name in another folder, one
+// directly in the collection, and one not listed get no header and cause
+// no token request, whatever their own auth looks like at run time.
+func TestBehaviourHeaderMode(t *testing.T) {
+	sc := one(Defaults())
+	sc.Header = true
+	sc.Managed = map[string][]int{LocationKey([]string{"Team & <Ops>", "List"}): {0}, LocationKey([]string{"Top"}): {0}}
+	pasted := map[string]any{"url": "https://api.example.com/x", "method": "GET", "header": []map[string]string{{"key": "authorization", "value": "Bearer pasted"}}}
+	res := playScript(t, sc, ccEnv(), world{},
+		fakeStep{T: 0, Location: []string{"c", "Other", "List"}},
+		fakeStep{T: 1, Location: []string{"c", "Team & <Ops>", "List"}, Request: pasted, Responses: []fakeResponse{tokenResponse("AT-v3-0123456789", 3600)}},
+		fakeStep{T: 2, Location: []string{"c", "List"}},
+		fakeStep{T: 3, Location: []string{"c", "Top"}},
+		fakeStep{T: 4, Location: []string{"c", "Team & <Ops>", "Get"}},
+	)
+	wantSent(t, res, 0, 1, 0, 0, 0)
+	want := [][]fakeHeader{nil, {{"Authorization", "Bearer {{pmprep_access_token}}"}}, nil, {{"Authorization", "Bearer {{pmprep_access_token}}"}}, nil}
+	for i, st := range res.Steps {
+		if d := cmp.Diff(want[i], st.Headers, cmpopts.EquateEmpty()); d != "" {
+			t.Errorf("step %d headers (-want +got):\n%s", i, d)
+		}
+	}
+	wantToken(t, res.Steps[3], 3, "AT-v3-0123456789")
 }

@@ -61,7 +61,15 @@ func goldenCases() map[string]Script {
 		Folders: []FolderRule{{Path: []string{"Users"}, Tokens: []int{1}}, {Path: []string{"Users", "Public"}}},
 	}
 
+	v3 := one(Defaults())
+	v3.Header = true
+	v3.Managed = map[string][]int{
+		LocationKey([]string{"Top"}): {0}, LocationKey([]string{"Team & <Ops>", "List"}): {0},
+		LocationKey([]string{"Team & <Ops>", "Get \"x\""}): {0}, LocationKey([]string{"A", "B", "C"}): {0},
+	}
+
 	return map[string]Script{
+		"v3_header":                v3,
 		"defaults":                 one(Defaults()),
 		"refresh_token_body":       one(refresh),
 		"password_retry401_rename": withRetry,

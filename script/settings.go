@@ -1,6 +1,7 @@
 package script
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -177,9 +178,18 @@ type Script struct {
 	// with auth noauth, which a v3 run cannot tell from one that inherits.
 	Header bool
 	// Managed maps a request's location below the collection —
-	// LocationKey of its folder names and its own name — to its domains.
-	// Used with Header only.
+	// LocationKey of its folder names and its own name — to its domain
+	// (one). Used with Header only.
 	Managed map[string][]int
+}
+
+// ParseLocationKey is the names of a LocationKey.
+func ParseLocationKey(key string) ([]string, bool) {
+	var names []string
+	if err := json.Unmarshal([]byte(key), &names); err != nil || names == nil {
+		return nil, false
+	}
+	return names, true
 }
 
 // LocationKey is JSON.stringify(names), as the script computes it from

@@ -195,6 +195,12 @@ func (s Script) Validate() error {
 		if !utf8.ValidString(loc) {
 			bad("managed: a location is not valid UTF-8")
 		}
+		if names, ok := ParseLocationKey(loc); !ok || len(names) == 0 || LocationKey(names) != loc {
+			bad("managed[%q]: not a location (LocationKey of the folder names and the request name)", loc)
+		}
+		if len(t) != 1 {
+			bad("managed[%q]: %d domains, want one", loc, len(t))
+		}
 	}
 	if len(s.Managed) > 0 && !s.Header {
 		bad("managed requests are listed without header")

@@ -19,7 +19,16 @@
 // list is a postman-collection PropertyList as scripts use it.
 function list(items) {
   items = items || [];
-  return { each: (fn) => items.forEach(fn), all: () => items.slice() };
+  return {
+    each: (fn) => items.forEach(fn),
+    all: () => items.slice(),
+    // upsert replaces the first element of the same key (case-insensitive,
+    // as postman-collection's HeaderList does for headers), else appends.
+    upsert: (el) => {
+      const i = items.findIndex((x) => String(x.key).toLowerCase() === String(el.key).toLowerCase());
+      if (i >= 0) items[i] = Object.assign({}, items[i], el); else items.push(Object.assign({}, el));
+    },
+  };
 }
 
 // fakeRequest is pm.request in a pre-request script, built from the JSON
@@ -174,6 +183,7 @@ function run(sc) {
       try { pre.runInContext(ctx); } catch (e) { rec.uncaught.push(String(e && e.stack)); }
       drain();
     }
+    rec.headers = pm.request.headers.all();
     rec.responsesLeft = responses.length;
     rec.token = local[sc.tokenVar || "pmprep_access_token"];
     rec.local = Object.assign({}, local);

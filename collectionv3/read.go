@@ -133,6 +133,15 @@ func Read(dir string) (*Collection, error) {
 	if _, err := os.Stat(filepath.Join(dir, resourcesDir, definitionFile)); err != nil {
 		return nil, &collection.InputError{File: dir, Msg: "not a v3 collection directory: no .resources/definition.yaml", Hint: notV3Hint}
 	}
+	// A folder's definition is a collection's too ($kind: collection):
+	// only the directory above tells a folder from the collection. Read as
+	// a collection, a folder would get requests' locations wrong.
+	if up := filepath.Dir(real); up != real {
+		if _, err := os.Stat(filepath.Join(up, resourcesDir, definitionFile)); err == nil {
+			return nil, &collection.InputError{File: dir, Msg: "is a folder of the v3 collection in " + up,
+				Hint: "give the collection's directory, the top one with .resources/definition.yaml"}
+		}
+	}
 	root, _, walkErr := r.folder("", "")
 	// Every file found before the walk stopped is parsed, then checked in
 	// run order, so the error returned is the one a file-by-file read

@@ -118,12 +118,17 @@ func TestReadErrors(t *testing.T) {
 			[2]string{}, `/a\.request\.yml: both a\.request\.yaml and a\.request\.yml exist; only one is allowed`},
 		{"request outside the tree", map[string]string{".resources/definition.yaml": okDef},
 			[2]string{"x.request.yaml", "/etc/hostname"}, `/x\.request\.yaml: leads outside the collection directory \(to /etc/hostname\) \(copy the file into the collection`},
+		{"a folder, not the collection", map[string]string{".resources/definition.yaml": okDef, "F/.resources/definition.yaml": okDef, "F/a.request.yaml": "$kind: http-request\n"},
+			[2]string{"", "F"}, `: is a folder of the v3 collection in .* \(give the collection's directory`},
 		{"folder outside the tree", map[string]string{".resources/definition.yaml": okDef},
 			[2]string{"F", "/tmp"}, `/F: leads outside the collection directory`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := writeTree(t, tc.files)
+			if tc.link[0] == "" && tc.link[1] != "" {
+				dir = filepath.Join(dir, tc.link[1]) // read a directory inside the tree
+			}
 			if tc.link[0] != "" {
 				if err := os.Symlink(tc.link[1], filepath.Join(dir, tc.link[0])); err != nil {
 					t.Fatal(err)

@@ -103,21 +103,24 @@ func BuildV3(c *collectionv3.Collection, opts Options) (*PlanV3, error) {
 			}
 		}
 	}
-	managed := map[string][]int{}
+	managed := map[string][]int{} // by LocationKey
+	locs := map[string][]string{}
 	conflict := map[string]bool{}
 	kept := map[string]bool{} // paths managed by the earlier run's list
 	for _, d := range p.Decisions {
 		pl := places[d.Path]
 		key := script.LocationKey(pl.loc)
+		locs[key] = pl.loc
+		prevDomain, hadPrev := prev.ManagedDomain(pl.loc)
 		tokens := []int{}
 		switch {
 		case d.Domain >= 0:
 			tokens = []int{d.Domain}
-		case d.None && len(prev.Managed[key]) > 0 && prev.Managed[key][0] < len(p.Script.Tokens):
-			tokens = prev.Managed[key][:1]
-			p.Report.Domains[tokens[0]].Requests++
+		case d.None && hadPrev && prevDomain < len(p.Script.Tokens):
+			tokens = []int{prevDomain}
+			p.Report.Domains[prevDomain].Requests++
 		}
-		if len(tokens) > 0 && len(prev.Managed[key]) > 0 {
+		if len(tokens) > 0 && hadPrev {
 			kept[d.Path] = true // not newly authorised: the earlier run's script sent it the token
 		}
 		if old, seen := managed[key]; seen && !sameInts(old, tokens) {
@@ -159,13 +162,13 @@ func BuildV3(c *collectionv3.Collection, opts Options) (*PlanV3, error) {
 		p.Report.Warnings = append(p.Report.Warnings, "several requests are at "+key+
 			" (the same folder and request names) and inject treats them differently: none of them gets the token; rename one")
 	}
+	p.Script.Header = true
+	p.Script.Managed = nil
 	for key, t := range managed {
-		if len(t) == 0 {
-			delete(managed, key) // not managed: not listed
+		if len(t) > 0 { // not managed: not listed
+			p.Script.SetManaged(locs[key], t[0])
 		}
 	}
-	p.Script.Header = true
-	p.Script.Managed = managed
 	p.Script.Inherit, p.Script.Folders, p.Script.Requests = nil, nil, nil
 
 	// Stale bearer headers of managed requests go, as in v2.1: the script

@@ -75,7 +75,7 @@ func TestBuildV3(t *testing.T) {
 		"F/Sub/B.request.yaml":             "$kind: http-request\nurl: http://x/b\n",
 		"F/Plain.request.yaml":             "$kind: http-request\nurl: http://x/plain\n",
 	})
-	want := map[string][]int{`["A"]`: {0}, `["Own"]`: {0}, `["F","Sub","B"]`: {0}}
+	want := map[string]map[string]int{`[]`: {"A": 0, "Own": 0}, `["F","Sub"]`: {"B": 0}}
 	p, changed := buildV3(t, dir)
 	if d := cmp.Diff(want, p.Script.Managed); d != "" {
 		t.Errorf("managed (-want +got):\n%s", d)
@@ -111,7 +111,7 @@ func TestBuildV3(t *testing.T) {
 
 	writeV3(t, dir, map[string]string{"F/Sub/B.request.yaml": "$kind: http-request\nurl: http://x/b\nauth:\n  type: basic\n  credentials:\n    username: v\n"})
 	p3, _ := buildV3(t, dir)
-	if _, ok := p3.Script.Managed[`["F","Sub","B"]`]; ok {
+	if _, ok := p3.Script.ManagedDomain([]string{"F", "Sub", "B"}); ok {
 		t.Errorf("a request given its own Basic auth after inject is still managed")
 	}
 }
@@ -148,7 +148,7 @@ func TestBuildV3DropsStaleHeaders(t *testing.T) {
 		"Basic.request.yaml":         "$kind: http-request\nurl: http://x/c\norder: 3\nheaders:\n  Authorization: Bearer eyJkept\nauth:\n  type: basic\n  credentials:\n    username: u\n",
 	})
 	p, changed := buildV3(t, dir)
-	if d := cmp.Diff(map[string][]int{`["Pasted"]`: {0}, `["Var"]`: {0}}, p.Script.Managed); d != "" {
+	if d := cmp.Diff(map[string]map[string]int{`[]`: {"Pasted": 0, "Var": 0}}, p.Script.Managed); d != "" {
 		t.Errorf("managed (-want +got):\n%s", d)
 	}
 	if d := cmp.Diff([]string{".resources/definition.yaml", "Pasted.request.yaml", "Var.request.yaml"}, changed); d != "" {

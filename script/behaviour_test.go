@@ -797,7 +797,8 @@ func TestBehaviourCacheKeepsOnlyLiveEntries(t *testing.T) {
 func TestBehaviourHeaderMode(t *testing.T) {
 	sc := one(Defaults())
 	sc.Header = true
-	sc.Managed = map[string][]int{LocationKey([]string{"Team & <Ops>", "List"}): {0}, LocationKey([]string{"Top"}): {0}}
+	sc.SetManaged([]string{"Team & <Ops>", "List"}, 0)
+	sc.SetManaged([]string{"Top"}, 0)
 	pasted := map[string]any{"url": "https://api.example.com/x", "method": "GET", "header": []map[string]string{{"key": "authorization", "value": "Bearer pasted"}}}
 	res := playScript(t, sc, ccEnv(), world{},
 		fakeStep{T: 0, Location: []string{"c", "Other", "List"}},

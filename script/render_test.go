@@ -63,9 +63,8 @@ func goldenCases() map[string]Script {
 
 	v3 := one(Defaults())
 	v3.Header = true
-	v3.Managed = map[string][]int{
-		LocationKey([]string{"Top"}): {0}, LocationKey([]string{"Team & <Ops>", "List"}): {0},
-		LocationKey([]string{"Team & <Ops>", "Get \"x\""}): {0}, LocationKey([]string{"A", "B", "C"}): {0},
+	for _, loc := range [][]string{{"Top"}, {"Team & <Ops>", "List"}, {"Team & <Ops>", `Get "x"`}, {"A", "B", "C"}} {
+		v3.SetManaged(loc, 0)
 	}
 
 	return map[string]Script{

@@ -1,7 +1,6 @@
 package script
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -177,19 +176,36 @@ type Script struct {
 	// a rule by folder would also send the token on a request added later
 	// with auth noauth, which a v3 run cannot tell from one that inherits.
 	Header bool
-	// Managed maps a request's location below the collection —
-	// LocationKey of its folder names and its own name — to its domain
-	// (one). Used with Header only.
-	Managed map[string][]int
+	// Managed lists those requests by folder: the LocationKey of the
+	// folder names below the collection, then the request's name, then its
+	// domain. (A folder's path is written once, however many requests it
+	// holds.) Used with Header only; see SetManaged and ManagedDomain.
+	Managed map[string]map[string]int
 }
 
-// ParseLocationKey is the names of a LocationKey.
-func ParseLocationKey(key string) ([]string, bool) {
-	var names []string
-	if err := json.Unmarshal([]byte(key), &names); err != nil || names == nil {
-		return nil, false
+// SetManaged lists the request at loc (its folder names and its own name)
+// as sending the token of domain d.
+func (s *Script) SetManaged(loc []string, d int) {
+	if len(loc) == 0 {
+		return
 	}
-	return names, true
+	folder := LocationKey(loc[:len(loc)-1])
+	if s.Managed == nil {
+		s.Managed = map[string]map[string]int{}
+	}
+	if s.Managed[folder] == nil {
+		s.Managed[folder] = map[string]int{}
+	}
+	s.Managed[folder][loc[len(loc)-1]] = d
+}
+
+// ManagedDomain is the domain Managed lists the request at loc under.
+func (s Script) ManagedDomain(loc []string) (int, bool) {
+	if len(loc) == 0 {
+		return 0, false
+	}
+	d, ok := s.Managed[LocationKey(loc[:len(loc)-1])][loc[len(loc)-1]]
+	return d, ok
 }
 
 // LocationKey is JSON.stringify(names), as the script computes it from

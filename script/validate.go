@@ -1,6 +1,7 @@
 package script
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -190,16 +191,16 @@ func (s Script) Validate() error {
 			bad("requests: an id is not valid UTF-8")
 		}
 	}
-	for loc, t := range s.Managed {
-		index(fmt.Sprintf("managed[%q]", loc), t)
-		if !utf8.ValidString(loc) {
-			bad("managed: a location is not valid UTF-8")
+	for folder, requests := range s.Managed {
+		var names []string
+		if err := json.Unmarshal([]byte(folder), &names); err != nil || names == nil || LocationKey(names) != folder {
+			bad("managed[%q]: not a folder location (LocationKey of its names)", folder)
 		}
-		if names, ok := ParseLocationKey(loc); !ok || len(names) == 0 || LocationKey(names) != loc {
-			bad("managed[%q]: not a location (LocationKey of the folder names and the request name)", loc)
-		}
-		if len(t) != 1 {
-			bad("managed[%q]: %d domains, want one", loc, len(t))
+		for name, d := range requests {
+			index(fmt.Sprintf("managed[%q][%q]", folder, name), []int{d})
+			if !utf8.ValidString(name) {
+				bad("managed: a request name is not valid UTF-8")
+			}
 		}
 	}
 	if len(s.Managed) > 0 && !s.Header {

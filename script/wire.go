@@ -26,10 +26,7 @@ type wire struct {
 	Requests map[string][]int `json:"requests,omitempty"`
 	// Collection format v3 (see Script.Header); left out for v2.1, so
 	// those blocks keep their bytes and hash.
-	Header bool `json:"header,omitempty"`
-	// Managed is Script.Managed grouped by folder: the folder's location
-	// key, then the request's name, then its domain. A folder's path is
-	// written once, however many requests it holds.
+	Header  bool                      `json:"header,omitempty"`
 	Managed map[string]map[string]int `json:"managed,omitempty"`
 }
 
@@ -100,7 +97,7 @@ func toWire(s Script) wire {
 		folders = append(folders, wireRule{Path: append(make([]string, 0, len(f.Path)), f.Path...), Tokens: ints(f.Tokens)})
 	}
 	return wire{Format: wireFormat, Tokens: tokens, Inherit: ints(s.Inherit), Folders: folders, Retry401: s.Retry401, Scan: s.Scan, Requests: requestRules(s.Requests),
-		Header: s.Header, Managed: managedByFolder(s.Managed)}
+		Header: s.Header, Managed: managedRules(s.Managed)}
 }
 
 func (s Settings) toWire() wireToken {
@@ -201,38 +198,22 @@ func (w wire) script() Script {
 		s.Requests[id] = orNil(t)
 	}
 	s.Header = w.Header
-	for folder, requests := range w.Managed {
-		names, ok := ParseLocationKey(folder)
-		if !ok {
-			continue
-		}
-		for name, d := range requests {
-			if s.Managed == nil {
-				s.Managed = map[string][]int{}
-			}
-			s.Managed[LocationKey(append(names[:len(names):len(names)], name))] = []int{d}
-		}
-	}
+	s.Managed = managedRules(w.Managed)
 	return s
 }
 
-// managedByFolder is Script.Managed on the wire (Validate has checked
-// each key and that each request has one domain).
-func managedByFolder(m map[string][]int) map[string]map[string]int {
+// managedRules copies Script.Managed (nil when empty; encoding/json
+// writes map keys sorted: deterministic).
+func managedRules(m map[string]map[string]int) map[string]map[string]int {
 	if len(m) == 0 {
 		return nil
 	}
-	out := map[string]map[string]int{}
-	for key, t := range m {
-		names, ok := ParseLocationKey(key)
-		if !ok || len(names) == 0 || len(t) != 1 {
-			continue
+	out := make(map[string]map[string]int, len(m))
+	for folder, requests := range m {
+		out[folder] = make(map[string]int, len(requests))
+		for name, d := range requests {
+			out[folder][name] = d
 		}
-		folder := LocationKey(names[:len(names)-1])
-		if out[folder] == nil {
-			out[folder] = map[string]int{}
-		}
-		out[folder][names[len(names)-1]] = t[0]
 	}
 	return out
 }

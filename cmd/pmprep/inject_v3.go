@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/pmprep/pmprep/collectionv3"
 	injectpkg "github.com/pmprep/pmprep/inject"
@@ -110,18 +112,15 @@ func sameDir(a, b string) (bool, error) {
 // writeChanges replaces the changed files, all or none: each goes to a
 // temporary file beside it first; only when every one is written are they
 // renamed (a failure before then removes the temporary files and leaves
-// the directory as it was).
-func writeChanges(changes []collectionv3.Change) (err error) {
+// the directory as it was). The temporary files are written and synced
+// concurrently: a migrated collection can change thousands of files, and
+// a file system commits concurrent syncs together.
+func writeChanges(changes []collectionv3.Change) error {
 	type pending struct{ tmp, path, name string }
-	var done []pending
-	defer func() {
-		if err != nil {
-			for _, p := range done {
-				os.Remove(p.tmp)
-			}
-		}
-	}()
-	for _, c := range changes {
+	done := make([]pending, len(changes))
+	errs := make([]error, len(changes))
+	write := func(i int) error {
+		c := changes[i]
 		path := c.File.Path
 		if target, lerr := filepath.EvalSymlinks(path); lerr == nil {
 			path = target // Read checked that it stays inside the collection
@@ -137,7 +136,7 @@ func writeChanges(changes []collectionv3.Change) (err error) {
 		if terr != nil {
 			return fmt.Errorf("%s: cannot write: %v; nothing was changed", c.File.Path, unwrapPath(terr))
 		}
-		done = append(done, pending{tmp.Name(), path, c.File.Path})
+		done[i] = pending{tmp.Name(), path, c.File.Path}
 		_, werr := tmp.Write(c.Data)
 		if werr == nil {
 			werr = tmp.Chmod(fi.Mode().Perm())
@@ -151,6 +150,29 @@ func writeChanges(changes []collectionv3.Change) (err error) {
 		if werr != nil {
 			return fmt.Errorf("%s: cannot write: %v; nothing was changed", c.File.Path, unwrapPath(werr))
 		}
+		return nil
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(8, len(changes)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(changes); i = int(next.Add(1) - 1) {
+				errs[i] = write(i)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, e := range errs {
+		if e != nil {
+			for _, p := range done {
+				if p.tmp != "" {
+					os.Remove(p.tmp)
+				}
+			}
+			return e // the first in the files' order
+		}
 	}
 	for i, p := range done {
 		if rerr := os.Rename(p.tmp, p.path); rerr != nil {
@@ -160,9 +182,10 @@ func writeChanges(changes []collectionv3.Change) (err error) {
 			for _, q := range done[:i] {
 				names = append(names, q.name)
 			}
-			err = fmt.Errorf("%s: cannot replace: %v (already replaced: %s)", p.name, unwrapPath(rerr), strings.Join(names, ", "))
-			done = done[i:]
-			return err
+			for _, q := range done[i:] {
+				os.Remove(q.tmp)
+			}
+			return fmt.Errorf("%s: cannot replace: %v (already replaced: %s)", p.name, unwrapPath(rerr), strings.Join(names, ", "))
 		}
 	}
 	return nil

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/pmprep/pmprep/collection"
+	"github.com/tidwall/gjson"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -207,4 +208,46 @@ func TestReadFirstErrorInRunOrder(t *testing.T) {
 	if _, err := Read(dir); err == nil || !strings.Contains(err.Error(), "F150/x.request.yaml: leads outside the collection directory") {
 		t.Fatalf("want F150's link last, got %v", err)
 	}
+}
+
+// TestConvertForPlanning: the planning conversion is Convert's collection
+// without request bodies and descriptions: every item at the same path
+// with the same id, auth, headers, URL and scripts.
+func TestConvertForPlanning(t *testing.T) {
+	c, err := Read("testdata/basic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := Convert(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := ConvertForPlanning(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(full), `"body"`) || !strings.Contains(string(full), `"description"`) {
+		t.Fatal("testdata/basic has no body or description: the test tests nothing")
+	}
+	var walk func(path string, a, b gjson.Result)
+	walk = func(path string, a, b gjson.Result) {
+		for _, k := range []string{"request.body", "request.description", "description", "info.description"} {
+			if b.Get(k).Exists() {
+				t.Errorf("%s.%s is in the planning conversion", path, k)
+			}
+		}
+		for _, k := range []string{"id", "name", "request.auth", "request.method", "request.header", "request.url", "event", "auth", "variable"} {
+			if x, y := a.Get(k).Raw, b.Get(k).Raw; x != y {
+				t.Errorf("%s.%s: %s in Convert, %s in ConvertForPlanning", path, k, x, y)
+			}
+		}
+		items, planned := a.Get("item").Array(), b.Get("item").Array()
+		if len(items) != len(planned) {
+			t.Fatalf("%s: %d items, %d when planning", path, len(items), len(planned))
+		}
+		for i := range items {
+			walk(fmt.Sprintf("%s.item[%d]", path, i), items[i], planned[i])
+		}
+	}
+	walk("", gjson.ParseBytes(full), gjson.ParseBytes(plan))
 }

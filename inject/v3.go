@@ -34,7 +34,7 @@ type PlanV3 struct {
 
 // BuildV3 plans inject for the v3 collection c.
 func BuildV3(c *collectionv3.Collection, opts Options) (*PlanV3, error) {
-	data, err := collectionv3.Convert(c)
+	data, err := collectionv3.ConvertForPlanning(c)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -344,4 +345,40 @@ func TestV3CorpusInjectRunsUnderThePostmanCLI(t *testing.T) {
 func a0Valid(r Record) bool {
 	h := r.Header("Authorization")
 	return len(h) == 1 && strings.HasPrefix(h[0], "Bearer ") && r.validBearer()
+}
+
+// TestV3Retry401UnderThePostmanCLI: inject --retry-401 on a v3 directory
+// (the test block in the collection's http:afterResponse script): a token
+// revoked on the server mid-run is dropped and the request re-sent once
+// with a fresh one, under postman collection run DIR.
+func TestV3Retry401UnderThePostmanCLI(t *testing.T) {
+	bin := requirePostmanCLI(t)
+	srv := startServers(t, 60*time.Second)
+	dir := writeFiles(t, filepath.Join(t.TempDir(), "retry"), map[string]string{
+		".resources/definition.yaml":    "$kind: collection\nname: retry\nauth:\n  type: bearer\n  credentials:\n    token: \"{{access_token}}\"\n",
+		"first.request.yaml":            "$kind: http-request\nurl: \"{{base_url}}/first\"\nmethod: GET\norder: 1000\n",
+		"revoke.request.yaml":           "$kind: http-request\nurl: \"{{admin_url}}/admin/revoke-all\"\nmethod: POST\nauth:\n  type: noauth\norder: 2000\n",
+		"after revocation.request.yaml": "$kind: http-request\nurl: \"{{base_url}}/after\"\nmethod: GET\norder: 3000\n",
+	})
+	if _, stderr, code := pmprep(t, t.TempDir(), "inject", "-w", dir, "--retry-401", "--token-url", "{{token_url}}"); code != 0 {
+		t.Fatalf("pmprep inject -w --retry-401 exited %d: %s", code, redact(stderr))
+	}
+	registerSecrets(srv.Creds.BasicClientSecret)
+	home := t.TempDir()
+	run := runnerProcess(t, runnerCommand{
+		What: "the Postman CLI", Bin: bin,
+		Args: []string{"collection", "run", dir, "-r", "cli", "--disable-unicode", "--no-report-events",
+			"--env-var", "base_url=" + srv.API, "--env-var", "admin_url=" + srv.Admin, "--env-var", "token_url=" + srv.OIDCToken,
+			"--env-var", "client_id=" + srv.Creds.BasicClientID, "--env-var", "client_secret=" + srv.Creds.BasicClientSecret},
+		Dir: home, Env: postmanCLIEnv(home),
+	}, baNewmanTimeout)
+	if run.ExitCode != 0 {
+		run.Log(t)
+		t.Fatalf("postman collection run DIR exited %d", run.ExitCode)
+	}
+	st := srv.Stats(t)
+	if st.API.Unauthorized != 1 || st.API.OK != 2 || st.Token.OIDC.Requests != 2 {
+		run.Log(t)
+		t.Errorf("401s %d (want 1), ok %d (want 2: first, and after revocation re-sent), token requests %d (want 2)", st.API.Unauthorized, st.API.OK, st.Token.OIDC.Requests)
+	}
 }

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/pmprep/pmprep/collection"
 	"go.yaml.in/yaml/v3"
@@ -396,11 +397,11 @@ func ParseYAML(name string, data []byte) (*yaml.Node, error) {
 		pos := collection.Position{}
 		if m := yamlLine.FindStringSubmatch(msg); m != nil {
 			pos.Line, _ = strconv.Atoi(m[1])
-			pos.Col = 1 // yaml.v3 reports lines only
 			msg = msg[len(m[0]):]
 			if parserError(msg) {
 				pos.Line++ // yaml.v3 prints a parser error's 0-based line
 			}
+			pos.Col = errorColumn(data, pos.Line, msg)
 		} else {
 			msg = strings.TrimPrefix(msg, "yaml: ")
 		}
@@ -414,6 +415,26 @@ func ParseYAML(name string, data []byte) (*yaml.Node, error) {
 		return nil, &collection.InputError{File: name, Pos: Pos(top), Msg: "expected a mapping (key: value lines) at the top level", Hint: "a v3 file starts with $kind"}
 	}
 	return top, nil
+}
+
+// errorColumn is the column an error on line (1-based) points at. yaml.v3
+// reports lines only (for a tab inside a plain scalar, the scalar's line):
+// the column is the line's first tab for a tab error, else where the
+// line's text starts, in characters.
+func errorColumn(data []byte, line int, msg string) int {
+	at := 0
+	for l := 1; l < line && at < len(data); l++ {
+		at = nextLine(data, at)
+	}
+	text := data[at:nextLine(data, at)]
+	i := bytes.IndexFunc(text, func(r rune) bool { return r != ' ' })
+	if tab := bytes.IndexByte(text, '\t'); tab >= 0 && strings.Contains(msg, "tab character") {
+		i = tab
+	}
+	if i < 0 {
+		return 1
+	}
+	return utf8.RuneCount(text[:i]) + 1
 }
 
 // parserError reports whether a yaml.v3 message is one of libyaml's parser

@@ -287,6 +287,16 @@ func printInjectDirSummary(w io.Writer, a injectArgs, p *injectpkg.PlanV3, r scr
 	if n := len(p.Edit.NoAuth); n > 0 {
 		fmt.Fprintf(w, "  %s that sent the token made noauth (something above sends other auth)\n", plural(n, "auth block"))
 	}
+	if len(p.Edit.DropHeaders) > 0 {
+		var paths []string
+		n := 0
+		for f, hs := range p.Edit.DropHeaders {
+			paths = append(paths, f.Path)
+			n += len(hs)
+		}
+		sort.Strings(paths)
+		listSome(w, fmt.Sprintf("%s removed", plural(n, "stale Authorization header")), paths)
+	}
 	s := p.Report
 	for _, d := range s.Domains {
 		name := ""

@@ -446,6 +446,14 @@ func TestErrors(t *testing.T) {
 		{"merge non-mapping", "", "environments:\n  dev:\n    <<: x\n",
 			`pmprep.yaml:3:9: << merges a mapping or a list of mappings, found a string (write <<: *anchor)`},
 
+		// A secret pasted where a key or a setting belongs is not printed.
+		{"secret as an unknown key", "", "auth:\n  ghp_0123456789abcdefghijABCDEFGHIJ012345: x\n",
+			`pmprep.yaml:2:3: unknown key "ghp_…[redacted]" in auth (known keys: grant, token_url, client_auth, scope, audience, params, skew, default_lifetime, retry_401, persist_refresh_token, type, issuer, assertion_alg, assertion_audience)`},
+		{"secret as a duplicate key", "", "variables:\n  client_id: a\nenvironments:\n  dev:\n    ghp_0123456789abcdefghijABCDEFGHIJ012345: 1\n    ghp_0123456789abcdefghijABCDEFGHIJ012345: 2\n",
+			`pmprep.yaml:6:5: duplicate key "ghp_…[redacted]" in environments.dev (first at line 5; keep one)`},
+		{"secret as a value", "", "auth:\n  grant: ghp_0123456789abcdefghijABCDEFGHIJ012345\n",
+			`pmprep.yaml:2:10: bad value "ghp_…[redacted]" for auth.grant (use one of: client_credentials, refresh_token, password)`},
+
 		// The first error in the file is reported.
 		{"first of several", "", "auth:\n  skew: x\n  grant: y\n",
 			`pmprep.yaml:2:9: bad duration "x" for auth.skew (write a Go duration such as 30s, 1500ms or 0)`},

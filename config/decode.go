@@ -11,6 +11,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/pmprep/pmprep/internal/secretlike"
 	"github.com/pmprep/pmprep/script"
 )
 
@@ -565,7 +566,7 @@ func (d *decoder) entries(n *yaml.Node, where string, visited map[*yaml.Node]boo
 			continue
 		}
 		if first := seen[rk.Value]; first != nil {
-			d.errorf(k, "duplicate key %q %s (first at line %d; keep one)", rk.Value, where, first.Line)
+			d.errorf(k, "duplicate key %q %s (first at line %d; keep one)", secretlike.ShowName(rk.Value), where, first.Line)
 			continue
 		}
 		seen[rk.Value] = k
@@ -651,7 +652,7 @@ func (d *decoder) unknown(e entry, where string, known []string, hint string) {
 			hint = fmt.Sprintf("did you mean %q? %s", s, hint)
 		}
 	}
-	d.errorf(e.key, "unknown key %q %s (%s)", e.name, where, hint)
+	d.errorf(e.key, "unknown key %q %s (%s)", secretlike.ShowName(e.name), where, hint)
 }
 
 // str reads a scalar as the text written; numbers and booleans are kept as
@@ -695,7 +696,7 @@ func (d *decoder) enum(v *yaml.Node, path string, allowed ...string) Setting[str
 	if s != "" {
 		hint = fmt.Sprintf("did you mean %q? %s", s, hint)
 	}
-	d.errorf(n, "bad value %q for %s (%s)", n.Value, path, hint)
+	d.errorf(n, "bad value %q for %s (%s)", secretlike.ShowName(n.Value), path, hint)
 	return Setting[string]{}
 }
 

@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/pmprep/pmprep/collection"
+	"github.com/pmprep/pmprep/internal/secretlike"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -414,7 +415,45 @@ func ParseYAML(name string, data []byte) (*yaml.Node, error) {
 	if top.Kind != yaml.MappingNode {
 		return nil, &collection.InputError{File: name, Pos: Pos(top), Msg: "expected a mapping (key: value lines) at the top level", Hint: "a v3 file starts with $kind"}
 	}
+	if k, first := duplicateKey(doc.Content[0]); k != nil {
+		return nil, &collection.InputError{File: name, Pos: Pos(k), Msg: fmt.Sprintf("duplicate key %q (first at line %d)", secretlike.ShowName(k.Value), first.Line),
+			Hint: "keep one: pmprep would edit the first, a runner may read the last"}
+	}
 	return top, nil
+}
+
+// duplicateKey finds a mapping in n that has a key twice (yaml.v3 keeps
+// both in a Node) and returns the second and the first. Aliases are not
+// followed: their mapping is checked where it is written.
+func duplicateKey(n *yaml.Node) (dup, first *yaml.Node) {
+	if n == nil {
+		return nil, nil
+	}
+	if n.Kind == yaml.MappingNode {
+		var seen map[string]*yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" {
+				continue
+			}
+			if seen == nil {
+				seen = make(map[string]*yaml.Node, len(n.Content)/2)
+			}
+			if f, ok := seen[k.Value]; ok {
+				return k, f
+			}
+			seen[k.Value] = k
+		}
+	}
+	if n.Kind == yaml.AliasNode {
+		return nil, nil
+	}
+	for _, c := range n.Content {
+		if d, f := duplicateKey(c); d != nil {
+			return d, f
+		}
+	}
+	return nil, nil
 }
 
 // errorColumn is the column an error on line (1-based) points at. yaml.v3

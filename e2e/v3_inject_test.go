@@ -19,7 +19,8 @@ import (
 // alone: own Basic, own noauth (pm.request.auth is undefined for it in a v3
 // run, like for an inheriting one), a noauth folder, a noauth folder's
 // request with its own Authorization header, a Basic folder's request.
-// Inherits carries a pasted token (inject removes it); Team's name has
+// Inherits carries a pasted token (inject removes it), Disabled header a
+// disabled one (which the script's header must not inherit); Team's name has
 // characters encoding/json escapes and JSON.stringify does not.
 var v3InjectFixture = map[string]string{
 	".resources/definition.yaml": `$kind: collection
@@ -36,6 +37,7 @@ scripts:
     language: text/javascript
 `,
 	"Inherits.request.yaml":                      "$kind: http-request\nurl: \"{{base}}/inherits\"\nmethod: GET\nheaders:\n  Accept: application/json\n  Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.pasted-by-hand.c3RhbGU\norder: 1000\n",
+	"Disabled header.request.yaml":               "$kind: http-request\nurl: \"{{base}}/disabled-header\"\nmethod: GET\nheaders:\n  - key: Authorization\n    value: Bearer stale-disabled\n    disabled: true\norder: 1500\n",
 	"Own bearer.request.yaml":                    "$kind: http-request\nurl: '{{base}}/own-bearer'\nmethod: GET\nauth:\n  type: bearer\n  credentials:\n    - key: token\n      value: \"{{access_token}}\"\norder: 2000\n",
 	"Own basic.request.yaml":                     "$kind: http-request\nurl: \"{{base}}/own-basic\"\nmethod: GET\nauth:\n  type: basic\n  credentials:\n    username: \"{{user}}\"\n    password: \"{{pass}}\"\norder: 3000\n",
 	"Own noauth.request.yaml":                    "$kind: http-request\nurl: \"{{base}}/own-noauth\"\nmethod: GET\nauth:\n  type: noauth\norder: 4000\n",
@@ -51,7 +53,7 @@ scripts:
 }
 
 // v3Managed are the paths whose requests send the managed token.
-var v3Managed = map[string]bool{"/inherits": true, "/own-bearer": true, "/team": true, "/partner-call": true}
+var v3Managed = map[string]bool{"/inherits": true, "/disabled-header": true, "/own-bearer": true, "/team": true, "/partner-call": true}
 
 func writeFiles(t *testing.T, dir string, files map[string]string) string {
 	t.Helper()
@@ -163,8 +165,8 @@ func TestV3InjectRunsUnderThePostmanCLI(t *testing.T) {
 				t.Errorf("token requests: %d (%d ok), by client authentication %v; want one for the whole run (two iterations), by %s",
 					st.Token.OIDC.Requests, st.Token.OIDC.OK, st.Token.OIDC.ByAuth, mode.name)
 			}
-			if len(before) != 2*9 || len(after) != len(before) {
-				t.Fatalf("requests recorded: %d before inject, %d after; want %d each", len(before), len(after), 2*9)
+			if len(before) != 2*10 || len(after) != len(before) {
+				t.Fatalf("requests recorded: %d before inject, %d after; want %d each", len(before), len(after), 2*10)
 			}
 			managed := 0
 			for i := range before {

@@ -95,8 +95,9 @@ type stepResult struct {
 }
 
 type fakeHeader struct {
-	Key   string `json:"key"`
-	Value string `json:"value"`
+	Key      string `json:"key"`
+	Value    string `json:"value"`
+	Disabled bool   `json:"disabled,omitempty"`
 }
 
 type playResult struct {
@@ -790,8 +791,8 @@ func TestBehaviourCacheKeepsOnlyLiveEntries(t *testing.T) {
 }
 
 // TestBehaviourHeaderMode (collection format v3): only the requests listed
-// by location get the token, set as their Authorization header (a pasted
-// one replaced); a request of the same name in another folder, one
+// by location get the token, set as their one Authorization header (any
+// other, a disabled one too, removed: upsert would keep it disabled); a request of the same name in another folder, one
 // directly in the collection, and one not listed get no header and cause
 // no token request, whatever their own auth looks like at run time.
 func TestBehaviourHeaderMode(t *testing.T) {
@@ -799,7 +800,8 @@ func TestBehaviourHeaderMode(t *testing.T) {
 	sc.Header = true
 	sc.SetManaged([]string{"Team & <Ops>", "List"}, 0)
 	sc.SetManaged([]string{"Top"}, 0)
-	pasted := map[string]any{"url": "https://api.example.com/x", "method": "GET", "header": []map[string]string{{"key": "authorization", "value": "Bearer pasted"}}}
+	pasted := map[string]any{"url": "https://api.example.com/x", "method": "GET", "header": []map[string]any{
+		{"key": "authorization", "value": "Bearer pasted", "disabled": true}, {"key": "Accept", "value": "x"}, {"key": "Authorization", "value": "Bearer two"}}}
 	res := playScript(t, sc, ccEnv(), world{},
 		fakeStep{T: 0, Location: []string{"c", "Other", "List"}},
 		fakeStep{T: 1, Location: []string{"c", "Team & <Ops>", "List"}, Request: pasted, Responses: []fakeResponse{tokenResponse("AT-v3-0123456789", 3600)}},
@@ -808,7 +810,7 @@ func TestBehaviourHeaderMode(t *testing.T) {
 		fakeStep{T: 4, Location: []string{"c", "Team & <Ops>", "Get"}},
 	)
 	wantSent(t, res, 0, 1, 0, 0, 0)
-	want := [][]fakeHeader{nil, {{"Authorization", "Bearer {{pmprep_access_token}}"}}, nil, {{"Authorization", "Bearer {{pmprep_access_token}}"}}, nil}
+	want := [][]fakeHeader{nil, {{Key: "Accept", Value: "x"}, {Key: "Authorization", Value: "Bearer {{pmprep_access_token}}"}}, nil, {{Key: "Authorization", Value: "Bearer {{pmprep_access_token}}"}}, nil}
 	for i, st := range res.Steps {
 		if d := cmp.Diff(want[i], st.Headers, cmpopts.EquateEmpty()); d != "" {
 			t.Errorf("step %d headers (-want +got):\n%s", i, d)

@@ -24,6 +24,10 @@ function list(items) {
     all: () => items.slice(),
     // upsert replaces the first element of the same key (case-insensitive,
     // as postman-collection's HeaderList does for headers), else appends.
+    add: (el) => { items.push(Object.assign({}, el)); },
+    remove: (pred) => {
+      for (let i = items.length - 1; i >= 0; i--) if (pred(items[i])) items.splice(i, 1);
+    },
     upsert: (el) => {
       const i = items.findIndex((x) => String(x.key).toLowerCase() === String(el.key).toLowerCase());
       if (i >= 0) items[i] = Object.assign({}, items[i], el); else items.push(Object.assign({}, el));

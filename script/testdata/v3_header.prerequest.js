@@ -10,7 +10,8 @@
   var name = loc && loc[loc.length - 1];
   if (folder && Object.prototype.hasOwnProperty.call(folder, name)) {
     need = [folder[name]];
-    pm.request.headers.upsert({ key: "Authorization", value: "Bearer {{" + T[need[0]].vars.access_token + "}}" });
+    pm.request.headers.remove(function (h) { return String(h.key).toLowerCase() === "authorization"; });
+    pm.request.headers.add({ key: "Authorization", value: "Bearer {{" + T[need[0]].vars.access_token + "}}" });
   }
   if (need.length < T.length) {
     var def = JSON.stringify(own || "");

@@ -546,22 +546,38 @@ func hasBlock(lines []string, isBegin, isEnd func(string) bool) bool {
 // plainKey is a variable name that needs no quotes as a YAML key.
 var plainKey = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 
-// withBlock is lines with the first generated block replaced by block, or
-// with block put before them.
+// withBlock is lines without their first generated block, and with block
+// (if any) after them: the user's lines run first, as in v2.1, where
+// pmprep's script is an event after the user's. (The Postman CLI 1.62.0
+// runs only the first http:beforeRequest entry of a definition, so the
+// block cannot have an entry of its own; measured.)
 func withBlock(lines, block []string, isBegin, isEnd func(string) bool) []string {
+	out := lines
 	for i, l := range lines {
 		if !isBegin(l) {
 			continue
 		}
 		for j := i + 1; j < len(lines); j++ {
 			if isEnd(lines[j]) {
-				out := append(append(append([]string{}, lines[:i]...), block...), lines[j+1:]...)
-				return out
+				out = append(append([]string{}, lines[:i]...), lines[j+1:]...)
+				break
 			}
 		}
 		break
 	}
-	return append(append([]string{}, block...), lines...)
+	if len(block) == 0 {
+		return out
+	}
+	if strings.TrimSpace(strings.Join(out, "\n")) == "" {
+		return block
+	}
+	// Before the empty lines that end the code, so its final line breaks
+	// (and the YAML block's chomping) stay.
+	end := len(out)
+	for end > 0 && strings.TrimSpace(out[end-1]) == "" {
+		end--
+	}
+	return append(append(append([]string{}, out[:end]...), block...), out[end:]...)
 }
 
 // scriptEntry is one script list element, its dash at column dash.

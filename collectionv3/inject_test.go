@@ -68,10 +68,10 @@ func TestPlanInjectEdits(t *testing.T) {
 				"scripts:\n  - type: http:beforeRequest\n    code: |-\n      // >>> pmprep v0 settings:abc - generated\n      (function () { var s = \"{{x}}\"; })();\n      // <<< pmprep end\n    language: text/javascript\n",
 		},
 		{
-			name: "user script: our block goes first in its code; other entries and CRLF kept",
+			name: "user script: our block goes after its code (the user's lines run first); other entries and CRLF kept",
 			def:  "$kind: collection\r\nscripts:\r\n  - type: http:afterResponse\r\n    code: \"pm.test('x')\"\r\n  - type: http:beforeRequest\r\n    code: |-\r\n      console.log(1);\r\n\r\n      console.log(2);\r\n    language: text/javascript\r\nname: c\r\n",
 			wantDef: "$kind: collection\r\nscripts:\r\n  - type: http:afterResponse\r\n    code: \"pm.test('x')\"\r\n  - type: http:beforeRequest\r\n    code: |-\r\n" +
-				"      // >>> pmprep v0 settings:abc - generated\r\n      (function () { var s = \"{{x}}\"; })();\r\n      // <<< pmprep end\r\n      console.log(1);\r\n\r\n      console.log(2);\r\n    language: text/javascript\r\nname: c\r\n",
+				"      console.log(1);\r\n\r\n      console.log(2);\r\n      // >>> pmprep v0 settings:abc - generated\r\n      (function () { var s = \"{{x}}\"; })();\r\n      // <<< pmprep end\r\n    language: text/javascript\r\nname: c\r\n",
 		},
 		{
 			name:    "scripts list without beforeRequest: a new first entry at its indentation",
@@ -121,12 +121,13 @@ func TestPlanInjectEdits(t *testing.T) {
 	}
 }
 
-// TestPlanInjectReplacesTheBlock: an earlier block (another version) is
-// replaced where it stands; the user's lines around it stay.
+// TestPlanInjectReplacesTheBlock: an earlier block (another version, where
+// older pmprep put it) goes; the new one follows the user's lines, which
+// stay, and the code keeps its final line break.
 func TestPlanInjectReplacesTheBlock(t *testing.T) {
 	dir := writeTree(t, map[string]string{".resources/definition.yaml": "$kind: collection\nscripts:\n  - type: http:beforeRequest\n    code: |\n      a();\n      // >>> pmprep v-old settings:1\n      old();\n      // <<< pmprep end\n      b();\n    language: text/javascript\n"})
 	got := injectOnce(t, dir, nil, nil, nil)[".resources/definition.yaml"]
-	want := "$kind: collection\nscripts:\n  - type: http:beforeRequest\n    code: |\n      a();\n      // >>> pmprep v0 settings:abc - generated\n      (function () { var s = \"{{x}}\"; })();\n      // <<< pmprep end\n      b();\n    language: text/javascript\n"
+	want := "$kind: collection\nscripts:\n  - type: http:beforeRequest\n    code: |\n      a();\n      b();\n      // >>> pmprep v0 settings:abc - generated\n      (function () { var s = \"{{x}}\"; })();\n      // <<< pmprep end\n    language: text/javascript\n"
 	if got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}

@@ -5,6 +5,7 @@ package e2e
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -370,12 +371,16 @@ func a0Valid(r Record) bool {
 // TestV3Retry401UnderThePostmanCLI: inject --retry-401 on a v3 directory
 // (the test block in the collection's http:afterResponse script): a token
 // revoked on the server mid-run is dropped and the request re-sent once
-// with a fresh one, under postman collection run DIR.
+// with a fresh one, under postman collection run DIR. The client id comes
+// from the user's own collection script, which runs before pmprep's block.
 func TestV3Retry401UnderThePostmanCLI(t *testing.T) {
 	bin := requirePostmanCLI(t)
 	srv := startServers(t, 60*time.Second)
 	dir := writeFiles(t, filepath.Join(t.TempDir(), "retry"), map[string]string{
-		".resources/definition.yaml":    "$kind: collection\nname: retry\nauth:\n  type: bearer\n  credentials:\n    token: \"{{access_token}}\"\n",
+		// The user's collection script sets an input the token request
+		// needs: it must run before pmprep's block.
+		".resources/definition.yaml": "$kind: collection\nname: retry\nauth:\n  type: bearer\n  credentials:\n    token: \"{{access_token}}\"\n" +
+			"scripts:\n  - type: http:beforeRequest\n    code: |-\n      pm.variables.set('client_id', " + strconv.Quote(srv.Creds.BasicClientID) + ");\n    language: text/javascript\n",
 		"first.request.yaml":            "$kind: http-request\nurl: \"{{base_url}}/first\"\nmethod: GET\norder: 1000\n",
 		"revoke.request.yaml":           "$kind: http-request\nurl: \"{{admin_url}}/admin/revoke-all\"\nmethod: POST\nauth:\n  type: noauth\norder: 2000\n",
 		"after revocation.request.yaml": "$kind: http-request\nurl: \"{{base_url}}/after\"\nmethod: GET\norder: 3000\n",
@@ -389,7 +394,7 @@ func TestV3Retry401UnderThePostmanCLI(t *testing.T) {
 		What: "the Postman CLI", Bin: bin,
 		Args: []string{"collection", "run", dir, "-r", "cli", "--disable-unicode", "--no-report-events",
 			"--env-var", "base_url=" + srv.API, "--env-var", "admin_url=" + srv.Admin, "--env-var", "token_url=" + srv.OIDCToken,
-			"--env-var", "client_id=" + srv.Creds.BasicClientID, "--env-var", "client_secret=" + srv.Creds.BasicClientSecret},
+			"--env-var", "client_secret=" + srv.Creds.BasicClientSecret},
 		Dir: home, Env: postmanCLIEnv(home),
 	}, baNewmanTimeout)
 	if run.ExitCode != 0 {

@@ -132,14 +132,14 @@ func Read(dir string) (*Collection, error) {
 	// The collection's own definition marks its root (postman collection
 	// migrate and new always write one); without it a parent directory of
 	// several collections would read as one collection of folders.
-	if _, err := os.Stat(filepath.Join(dir, resourcesDir, definitionFile)); err != nil {
+	if !IsCollectionDir(dir) {
 		return nil, &collection.InputError{File: dir, Msg: "not a v3 collection directory: no .resources/definition.yaml", Hint: notV3Hint}
 	}
 	// A folder's definition is a collection's too ($kind: collection):
 	// only the directory above tells a folder from the collection. Read as
 	// a collection, a folder would get requests' locations wrong.
 	if up := filepath.Dir(real); up != real {
-		if _, err := os.Stat(filepath.Join(up, resourcesDir, definitionFile)); err == nil {
+		if IsCollectionDir(up) {
 			return nil, &collection.InputError{File: dir, Msg: "is a folder of the v3 collection in " + up,
 				Hint: "give the collection's directory, the top one with .resources/definition.yaml"}
 		}
@@ -184,8 +184,11 @@ type pendingFile struct {
 func (r *reader) folder(rel, name string) (*Folder, int, error) {
 	f := &Folder{Name: name, Rel: rel}
 	abs := filepath.Join(r.dir, filepath.FromSlash(rel))
-	defRel := path.Join(rel, resourcesDir, definitionFile)
-	if _, err := os.Lstat(filepath.Join(r.dir, filepath.FromSlash(defRel))); err == nil {
+	defRel, err := r.definition(rel)
+	if err != nil {
+		return f, 0, err
+	}
+	if defRel != "" {
 		f.defListed = true
 		r.list(defRel, func(def *File) error {
 			if err := checkKind(def, "collection"); err != nil {
@@ -262,6 +265,38 @@ func (r *reader) folder(rel, name string) (*Folder, int, error) {
 		}
 	}
 	return f, total, nil
+}
+
+// definitionNames are the names a definition may have: the Postman CLI
+// reads a folder's definition.yml as it reads definition.yaml.
+var definitionNames = [...]string{definitionFile, "definition.yml"}
+
+// IsCollectionDir reports whether dir holds a v3 definition
+// (.resources/definition.yaml or .yml): a collection or one of its folders.
+func IsCollectionDir(dir string) bool {
+	for _, n := range definitionNames {
+		if fi, err := os.Stat(filepath.Join(dir, resourcesDir, n)); err == nil && !fi.IsDir() {
+			return true
+		}
+	}
+	return false
+}
+
+// definition is the slash path of the folder rel's definition file, "" if
+// it has none; both names at once are refused.
+func (r *reader) definition(rel string) (string, error) {
+	found := ""
+	for _, n := range definitionNames {
+		p := path.Join(rel, resourcesDir, n)
+		if _, err := os.Lstat(filepath.Join(r.dir, filepath.FromSlash(p))); err != nil {
+			continue
+		}
+		if found != "" {
+			return "", &collection.InputError{File: r.show(p), Msg: "both " + definitionFile + " and " + n + " exist; only one is allowed", Hint: "remove one of them"}
+		}
+		found = p
+	}
+	return found, nil
 }
 
 // list queues the file rel for parseAll.

@@ -125,6 +125,8 @@ func TestReadErrors(t *testing.T) {
 			[2]string{}, `/a\.request\.yaml:5:3: duplicate key "type" \(first at line 4\) \(keep one`},
 		{"duplicate key that is a secret", map[string]string{".resources/definition.yaml": okDef, "a.request.yaml": "$kind: http-request\nheaders:\n  ghp_0123456789abcdefghijABCDEFGHIJ012345: a\n  ghp_0123456789abcdefghijABCDEFGHIJ012345: b\n"},
 			[2]string{}, `/a\.request\.yaml:4:3: duplicate key "ghp_…\[redacted\]" \(first at line 3\)`},
+		{"definition.yaml and definition.yml", map[string]string{".resources/definition.yaml": okDef, "F/.resources/definition.yaml": okDef, "F/.resources/definition.yml": okDef},
+			[2]string{}, `/F/\.resources/definition\.yml: both definition\.yaml and definition\.yml exist; only one is allowed \(remove one`},
 		{"a folder, not the collection", map[string]string{".resources/definition.yaml": okDef, "F/.resources/definition.yaml": okDef, "F/a.request.yaml": "$kind: http-request\n"},
 			[2]string{"", "F"}, `: is a folder of the v3 collection in .* \(give the collection's directory`},
 		{"folder outside the tree", map[string]string{".resources/definition.yaml": okDef},
@@ -256,4 +258,28 @@ func TestConvertForPlanning(t *testing.T) {
 		}
 	}
 	walk("", gjson.ParseBytes(full), gjson.ParseBytes(plan))
+}
+
+// TestReadDefinitionYml: a definition written as definition.yml (which the
+// Postman CLI reads too) is the folder's or the collection's: its auth,
+// name and order count.
+func TestReadDefinitionYml(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		".resources/definition.yml":    "$kind: collection\nname: root yml\n",
+		"B/.resources/definition.yml":  "$kind: collection\nname: Basic folder\norder: 1\nauth:\n  type: basic\n  credentials:\n    username: u\n",
+		"B/r.request.yaml":             "$kind: http-request\nurl: http://x/r\n",
+		"A/.resources/definition.yaml": "$kind: collection\norder: 2\n",
+		"A/s.request.yaml":             "$kind: http-request\nurl: http://x/s\n",
+	})
+	c, err := Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Root.Name != "root yml" || c.Root.Def == nil {
+		t.Errorf("root: name %q, definition %v", c.Root.Name, c.Root.Def)
+	}
+	first := c.Root.Items[0].Folder
+	if first == nil || first.Name != "Basic folder" || first.Def == nil || Get(first.Def.Doc, "auth") == nil {
+		t.Fatalf("first item: %+v, want the folder of definition.yml (order 1) with its auth", first)
+	}
 }

@@ -5,13 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/pmprep/pmprep/collection"
+	"github.com/pmprep/pmprep/collectionv3"
 	"github.com/pmprep/pmprep/config"
 	injectpkg "github.com/pmprep/pmprep/inject"
 	"github.com/pmprep/pmprep/script"
@@ -111,7 +110,7 @@ type injectArgs struct {
 
 func inject(a injectArgs, stdin io.Reader, stdout, stderr io.Writer) (err error) {
 	defer onFault(a.input, &err)()
-	if fi, serr := os.Stat(filepath.Join(a.input, ".resources", "definition.yaml")); serr == nil && !fi.IsDir() && a.input != "-" {
+	if a.input != "-" && collectionv3.IsCollectionDir(a.input) {
 		return injectDir(a, stderr)
 	}
 	data, err := readInputMapped(a.input, stdin)

@@ -162,6 +162,44 @@ func BuildV3(c *collectionv3.Collection, opts Options) (*PlanV3, error) {
 		p.Report.Warnings = append(p.Report.Warnings, "several requests are at "+key+
 			" (the same folder and request names) and inject treats them differently: none of them gets the token; rename one")
 	}
+	// Those requests keep what they had (their blocks, their headers), are
+	// not counted as sending the token, and are listed as left alone.
+	unchanged := map[string]bool{}
+	if len(conflicts) > 0 {
+		var paths []string
+		for _, d := range p.Decisions {
+			if !conflict[script.LocationKey(places[d.Path].loc)] {
+				continue
+			}
+			unchanged[d.Path] = true
+			paths = append(paths, d.Path)
+			if d.Domain >= 0 {
+				p.Report.Domains[d.Domain].Requests--
+			}
+		}
+		for i := range p.Report.Domains {
+			var newly []string
+			for _, q := range p.Report.Domains[i].Newly {
+				if !unchanged[q] {
+					newly = append(newly, q)
+				}
+			}
+			p.Report.Domains[i].Newly = newly
+		}
+		var left []LeftGroup
+		for _, g := range p.Report.Left {
+			var rest []string
+			for _, q := range g.Paths {
+				if !unchanged[q] {
+					rest = append(rest, q)
+				}
+			}
+			if len(rest) > 0 {
+				left = append(left, LeftGroup{Why: g.Why, Paths: rest})
+			}
+		}
+		p.Report.Left = append(left, LeftGroup{Why: "the same folder and name as another request: rename one", Paths: paths})
+	}
 	p.Script.Header = true
 	p.Script.Managed = nil
 	for key, t := range managed {
@@ -175,7 +213,7 @@ func BuildV3(c *collectionv3.Collection, opts Options) (*PlanV3, error) {
 	// sets a fresh one, and the pasted token should not stay in the file.
 	for _, ed := range p.Edit.Items {
 		pl, ok := places[ed.Item.Path]
-		if ed.DropHeader == nil || !ok || pl.folder != nil || pl.file == nil {
+		if ed.DropHeader == nil || !ok || pl.folder != nil || pl.file == nil || unchanged[ed.Item.Path] {
 			continue
 		}
 		var drops []collectionv3.Entry
@@ -212,6 +250,8 @@ func BuildV3(c *collectionv3.Collection, opts Options) (*PlanV3, error) {
 		}
 		above := hasAuth[pl.parent]
 		switch {
+		case unchanged[path]:
+			hasAuth[path] = above || pl.file != nil && collectionv3.Get(pl.file.Doc, "auth") != nil
 		case blocks[authPath] && above:
 			out.Edit.NoAuth = append(out.Edit.NoAuth, pl.file)
 			hasAuth[path] = true

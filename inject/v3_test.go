@@ -3,6 +3,7 @@ package inject
 import (
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -121,17 +122,41 @@ func TestBuildV3(t *testing.T) {
 // report says so.
 func TestBuildV3SameLocation(t *testing.T) {
 	dir := t.TempDir()
+	same := "$kind: http-request\nname: Same\nurl: http://x/1\nheaders:\n  Authorization: Bearer eyJpasted\nauth:\n  type: bearer\n  credentials:\n    token: \"{{tok}}\"\n"
 	writeV3(t, dir, map[string]string{
 		".resources/definition.yaml": "$kind: collection\nname: c\nauth:\n  type: bearer\n  credentials:\n    token: \"{{tok}}\"\n",
-		"X.request.yaml":             "$kind: http-request\nname: Same\nurl: http://x/1\n",
-		"Y.request.yaml":             "$kind: http-request\nname: Same\nurl: http://x/2\nauth:\n  type: noauth\n",
+		"X.request.yaml":             same,
+		"Y.request.yaml":             "$kind: http-request\nname: Same\nurl: http://x/2\nauth:\n  type: basic\n  credentials:\n    username: u\n",
+		"Other.request.yaml":         "$kind: http-request\nurl: http://x/3\n",
 	})
-	p, _ := buildV3(t, dir)
-	if len(p.Script.Managed) != 0 {
-		t.Errorf("managed %v, want none", p.Script.Managed)
+	p, changed := buildV3(t, dir)
+	if d := cmp.Diff(map[string]map[string]int{`[]`: {"Other": 0}}, p.Script.Managed); d != "" {
+		t.Errorf("managed (-want +got):\n%s", d)
 	}
 	if len(p.Report.Warnings) != 1 || !strings.Contains(p.Report.Warnings[0], `["Same"]`) {
 		t.Errorf("warnings %q, want one naming [\"Same\"]", p.Report.Warnings)
+	}
+	// X keeps its bearer block and header: it gets no token, and removing
+	// them would change what it sends.
+	if got, _ := os.ReadFile(filepath.Join(dir, "X.request.yaml")); string(got) != same {
+		t.Errorf("X.request.yaml changed:\n%s", got)
+	}
+	if d := cmp.Diff([]string{".resources/definition.yaml"}, changed); d != "" {
+		t.Errorf("changed files (-want +got):\n%s", d)
+	}
+	if n := p.Report.Domains[0].Requests; n != 1 {
+		t.Errorf("%d requests counted as sending the token, want 1 (Other)", n)
+	}
+	var left []string
+	for _, g := range p.Report.Left {
+		if strings.Contains(g.Why, "rename one") {
+			for _, q := range g.Paths {
+				left = append(left, filepath.Base(p.Files[q]))
+			}
+		}
+	}
+	if d := cmp.Diff([]string{"X.request.yaml", "Y.request.yaml"}, sorted(left)); d != "" {
+		t.Errorf("left alone as same location (-want +got):\n%s", d)
 	}
 }
 
@@ -166,4 +191,10 @@ func TestBuildV3DropsStaleHeaders(t *testing.T) {
 	if _, again := buildV3(t, dir); len(again) != 0 {
 		t.Errorf("second run changed %v", again)
 	}
+}
+
+func sorted(s []string) []string {
+	out := append([]string(nil), s...)
+	sort.Strings(out)
+	return out
 }

@@ -109,6 +109,8 @@ func TestReadErrors(t *testing.T) {
 			[2]string{}, `/\.resources/definition\.yaml:4:11: unknown script type "http:beforeSend" \(use http:beforeRequest or http:afterResponse\)`},
 		{"request script type in a definition", map[string]string{".resources/definition.yaml": okDef + "scripts:\n  - type: beforeRequest\n    code: x\n"},
 			[2]string{}, `/\.resources/definition\.yaml:4:11: unknown script type "beforeRequest"`},
+		{"definition script type in a request", map[string]string{".resources/definition.yaml": okDef, "a.request.yaml": "$kind: http-request\nurl: x\nscripts:\n  - type: http:beforeRequest\n    code: x\n"},
+			[2]string{}, `/a\.request\.yaml:4:11: unknown script type "http:beforeRequest" \(use beforeRequest or afterResponse\)`},
 		{"wrong kind", map[string]string{".resources/definition.yaml": okDef, "F/g.request.yaml": "$kind: grpc-request\nurl: x\n"},
 			[2]string{}, `/F/g\.request\.yaml:1:8: \$kind is "grpc-request", expected "http-request" \(pmprep handles HTTP requests only`},
 		{"no kind", map[string]string{".resources/definition.yaml": "name: c\n"},

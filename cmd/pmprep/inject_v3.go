@@ -130,7 +130,7 @@ func writeChanges(changes []collectionv3.Change) error {
 			return fmt.Errorf("%s: %v", c.File.Path, unwrapPath(serr))
 		}
 		if fi.Mode().Perm()&0o222 == 0 {
-			return fmt.Errorf("%s: file is read-only (make it writable first, e.g. chmod u+w %s); nothing was changed", c.File.Path, c.File.Path)
+			return fmt.Errorf("%s: file is read-only (make it writable first, e.g. chmod u+w %s); nothing was changed", c.File.Path, shellQuote(c.File.Path))
 		}
 		tmp, terr := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".pmprep-*")
 		if terr != nil {

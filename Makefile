@@ -77,6 +77,8 @@ bench: build e2e-deps
 	$(GO) test ./e2e -run '^$$' -bench NewmanScriptOverhead -benchtime 1x
 	@echo "== the same in the Postman CLI"
 	$(GO) test ./e2e -run '^$$' -bench PostmanCLIScriptOverhead -benchtime 1x
+	@echo "== inject on a v3 directory migrated from the 10,000-request collection vs reading and rewriting the files it changes (x-floor; target within 3)"
+	$(GO) test ./inject -run '^$$' -bench InjectV3VsFloor -benchtime 5x
 
 # Every fuzz target of the module, FUZZTIME each. Inputs that fail are
 # written to the package's testdata/fuzz/ and then run with every go test.

@@ -274,6 +274,20 @@ func printInjectDirSummary(w io.Writer, a injectArgs, p *injectpkg.PlanV3, r scr
 		}
 		return path
 	}
+	// itemFile is the file of the item a JSON path of the converted
+	// collection is in (a script's, an auth parameter's).
+	itemFile := func(path string) string {
+		for q := path; ; {
+			if f, ok := p.Files[q]; ok {
+				return f
+			}
+			i := strings.LastIndexByte(q, '.')
+			if i < 0 {
+				return p.Files[""]
+			}
+			q = q[:i]
+		}
+	}
 	files := func(paths []string) []string {
 		out := make([]string, len(paths))
 		for i, q := range paths {
@@ -323,9 +337,16 @@ func printInjectDirSummary(w io.Writer, a injectArgs, p *injectpkg.PlanV3, r scr
 		}
 		for _, m := range zc.Moved {
 			if m.Variable != "" {
-				fmt.Fprintf(w, "  secret moved out: -> {{%s}} (set it in an environment or with --env-var %s=...)\n", m.Variable, m.Variable)
+				fmt.Fprintf(w, "  secret moved out of %s -> {{%s}} (set it in an environment or with --env-var %s=...)\n", itemFile(m.Path), m.Variable, m.Variable)
 			}
 		}
+	}
+	if len(s.TokenScripts) > 0 {
+		var scripts []string
+		for _, q := range s.TokenScripts {
+			scripts = append(scripts, itemFile(q))
+		}
+		listSome(w, "note: a script here already fetches tokens (pmprep now does; remove it when you are ready)", scripts)
 	}
 	for _, n := range s.Notes {
 		fmt.Fprintf(w, "  assumed: %s\n", n)
